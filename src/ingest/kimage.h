@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KSURF_INGEST_KIMAGE_H
+#define KSURF_INGEST_KIMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/symtab.h"
+#include "util/bytes.h"
+
+/*
+ * A kernel file opened for reading: whatever was given (bzImage, zboot EFI, Image,
+ * Image.gz, zImage, s390 vmlinuz, ppc64 vmlinux ELF, vmlinux ELF, raw BTF) reduced to
+ * the decompressed kernel and what can be read from it.
+ */
+struct ks_kernel {
+	struct ks_bytes image;	 /* decompressed kernel: ELF or raw image (or the raw BTF) */
+	int is_elf;
+	int is_raw_btf;		 /* the input was a BTF blob, not a kernel */
+	size_t btf_off, btf_size; /* BTF blob inside image; btf_size 0 when none */
+	int big_endian;		 /* byte order of the kernel (and of its BTF) */
+	int ptr_size;		 /* 4 or 8, 0 when unknown */
+	char arch[16];		 /* Debian arch name when the bytes tell (amd64, arm64...) or "" */
+	char *release;		 /* from linux_banner: "7.2.13+deb14-amd64", or NULL */
+	char *banner;		 /* the whole "Linux version ..." line, or NULL */
+	char *compiler;		 /* ELF .comment / banner compiler, or NULL */
+	char packing[64];	 /* how it was packed: "x86-bzImage/zstd@0x52cc", "raw-image",
+				    "efi-zboot/zstd@0x...", "elf-uncompressed", "raw-btf" */
+	char btf_found_by[32];	 /* "ELF .BTF section", "magic scan", "raw BTF file" */
+	struct ks_symtab elf_syms; /* ELF .symtab when the image has one (n == 0 otherwise) */
+	uint64_t base_addr;	 /* address of the image start (ELF: lowest PT_LOAD vaddr) */
+};
+
+/*
+ * Open a kernel from bytes. `origin` names the input in messages. Takes ownership of
+ * nothing: copies or decompresses into k->image. Returns 0, or a negative errno with
+ * one clear message (e.g. "vmlinuz-7.2.13+deb14-armmp: no BTF in the kernel (built
+ * without CONFIG_DEBUG_INFO_BTF); its types need DWARF from the -dbg package").
+ * A kernel without BTF is not an error here: btf_size is 0 and the caller decides.
+ */
+int ks_kernel_open(const char *origin, const uint8_t *data, size_t size, struct ks_kernel *k);
+void ks_kernel_free(struct ks_kernel *k);
+
+/*
+ * Find a BTF blob by its header magic (0xeB9F, either byte order) in arbitrary bytes.
+ * Validates the header (version 1, hdr_len, type/str sections in bounds, string
+ * section starting with NUL) and returns the first candidate that libbpf accepts.
+ * 0 and *off/*len/*big_endian set, -ENOENT when none.
+ */
+int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int *big_endian);
+
+/*
+ * Recover the symbol table from the kallsyms tables compiled into a kernel image
+ * (see kallsyms.c). base_addr is added to relative offsets when the kernel is an ELF
+ * with absolute addresses; raw images produce image-relative addresses
+ * (out->relative = 1). 0, -ENOENT when no tables were found, or -EINVAL when they were
+ * found but are inconsistent (message says where).
+ */
+int ks_kallsyms_recover(const char *origin, const struct ks_kernel *k, struct ks_symtab *out);
+
+#endif
