@@ -9,17 +9,17 @@
  * in JSON and CSV output and users filter on them.
  */
 enum ks_change_type {
-	KS_CHG_FIELD_ADDED,	    /* "field_added" */
-	KS_CHG_FIELD_REMOVED,	    /* "field_removed" */
-	KS_CHG_FIELD_TYPE,	    /* "field_type_changed" */
-	KS_CHG_LAYOUT_OFFSET,	    /* "offset_changed"   (layout) */
-	KS_CHG_LAYOUT_SIZE,	    /* "size_changed"     (layout) */
-	KS_CHG_LAYOUT_BITFIELD,	    /* "bitfield_changed" (layout) */
-	KS_CHG_ENUM_VALUE_ADDED,    /* "value_added" */
-	KS_CHG_ENUM_VALUE_REMOVED,  /* "value_removed" */
-	KS_CHG_ENUM_VALUE_CHANGED,  /* "value_changed" */
-	KS_CHG_TYPEDEF_TYPE,	    /* "typedef_type_changed" */
-	KS_CHG_KIND,		    /* "kind_changed": struct became union, enum size... */
+	KS_CHG_FIELD_ADDED,	   /* "field_added" */
+	KS_CHG_FIELD_REMOVED,	   /* "field_removed" */
+	KS_CHG_FIELD_TYPE,	   /* "field_type_changed" */
+	KS_CHG_LAYOUT_OFFSET,	   /* "offset_changed"   (layout) */
+	KS_CHG_LAYOUT_SIZE,	   /* "size_changed"     (layout) */
+	KS_CHG_LAYOUT_BITFIELD,	   /* "bitfield_changed" (layout) */
+	KS_CHG_ENUM_VALUE_ADDED,   /* "value_added" */
+	KS_CHG_ENUM_VALUE_REMOVED, /* "value_removed" */
+	KS_CHG_ENUM_VALUE_CHANGED, /* "value_changed" */
+	KS_CHG_TYPEDEF_TYPE,	   /* "typedef_type_changed" */
+	KS_CHG_KIND,		   /* "kind_changed": struct became union... */
 	KS_CHG__COUNT,
 };
 
@@ -31,8 +31,11 @@ int ks_change_is_layout(enum ks_change_type t);
 
 /*
  * One change. old/new are human strings (a member declaration "sector_t write_offset",
- * an enumerator "BPF_FOO = 3", an offset "64"), NULL where not applicable; subject
- * names what changed (field or enumerator name).
+ * "unsigned int x: 3"; an enumerator "BPF_FOO = 3"; a bit offset "64"; a size in bytes
+ * "72"; a bitfield width "3" or "not a bitfield"; a typedef's target type; a kind
+ * name), NULL where not applicable; subject names what changed (field or enumerator
+ * name; the item's name for size, typedef and kind changes). An enum whose size changes
+ * reports size_changed, as a struct does. See docs/defs.md.
  */
 struct ks_change {
 	enum ks_change_type type;

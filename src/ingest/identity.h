@@ -17,7 +17,7 @@ struct ks_identity {
 };
 
 void ks_identity_free(struct ks_identity *id);
-/* Copy src fields into dst where dst's are NULL. */
+/* Copy src fields into dst where dst's are NULL, or "" (unknown) and src's are not. */
 void ks_identity_fill(struct ks_identity *dst, const struct ks_identity *src);
 /* Replace dst fields by src's non-NULL ones (overrides win). */
 void ks_identity_override(struct ks_identity *dst, const struct ks_identity *src);
@@ -28,12 +28,18 @@ void ks_identity_override(struct ks_identity *dst, const struct ks_identity *src
  * 6.1.176, revision 50, flavor cloud-amd64, arch amd64, distro debian;
  * ("7.2.13+deb14-rt-amd64", NULL, NULL) gives 7.2.13, deb14, rt-amd64, amd64, debian;
  * ("5.4.0-26-generic", "5.4.0-26.30", NULL) gives 5.4.0, 26, generic, "", ubuntu.
- * Unknown parts stay NULL. Never fails.
+ * Any other "x.y.z-<local>" (a custom build: "6.18.44-fc-v657") gives the local version
+ * as the flavor (fc-v657), no revision and distro ""; "-rcN" becomes part of the version
+ * ("6.6.0~rc1", which sorts before 6.6.0). The package version lends its upstream
+ * patch level only to x.y.0 releases of the same x.y (Debian's old ABI names).
+ * Unknown parts stay NULL (arch is "" when the flavor names none; distro is set whenever
+ * release is given). id is reset first; id->name is left for ks_identity_make_name.
+ * Never fails.
  */
 void ks_identity_from_release(struct ks_identity *id, const char *release, const char *pkg_version,
 			      const char *pkg_arch);
 
-/* Build id->name from the fields ("unknown" for missing ones). */
+/* Build id->name from the fields ("unknown" for NULL or "" ones). */
 void ks_identity_make_name(struct ks_identity *id);
 
 /* Debian arch name for a flavor's hint ("cloud-amd64" -> "amd64", "armmp" -> "armhf"). */

@@ -45,7 +45,7 @@ void ks_kernel_free(struct ks_kernel *k);
  * Find a BTF blob by its header magic (0xeB9F, either byte order) in arbitrary bytes.
  * Validates the header (version 1, hdr_len, type/str sections in bounds, string
  * section starting with NUL) and returns the first candidate that libbpf accepts.
- * 0 and *off/*len/*big_endian set, -ENOENT when none.
+ * 0 and *off, *len, *big_endian set, -ENOENT when none.
  */
 int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int *big_endian);
 

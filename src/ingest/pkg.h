@@ -16,6 +16,7 @@ enum ks_part_role {
 	KS_PART_CONFIG,	 /* kernel config */
 };
 
+/* "kernel", "btf", "sysmap", "config", or "none" (also for values out of range). */
 const char *ks_part_role_name(enum ks_part_role role);
 
 /* The control data of a Debian package, when the input is one. */
@@ -44,15 +45,32 @@ typedef int (*ks_pkg_member_fn)(const struct ks_pkg_member *m, void *ctx);
  * gz,bz2,lzma} or uncompressed) straight from the file with libarchive, streaming:
  * nothing is unpacked to disk and only the members that matter are held in memory
  * (boot/vmlinuz-*, boot/vmlinux-*, boot/System.map-*, boot/config-*,
- * usr/lib/modules/<rel>/{vmlinuz,vmlinuz.unsigned,vmlinux,System.map,config}, and the
- * lib/ variants). fn is called once per such member. Returns 0, -ENOMSG when the file
- * is not a Debian package, or a negative errno with one line naming the package, the
- * member and what is wrong (truncated archive, bad compression, ...). A callback's
- * negative return stops the walk and is returned.
+ * usr/lib/modules/<rel>/{vmlinuz,vmlinuz.unsigned,vmlinux,Image,System.map,config}, the
+ * lib/ variants, and the vmlinux of -dbg packages under usr/lib/debug/). fn is called
+ * once per such member, in package order; symlinks and hard links are not members.
+ * info (may be NULL) is reset first, so it must be zeroed or filled by an earlier call;
+ * it is filled from control.tar, which comes before data.tar, so it is complete when fn
+ * runs (hand it to fn through ctx). The caller frees it with ks_pkg_info_free, also after
+ * a failure. Returns 0, -ENOMSG when the file is not a Debian package (so the caller can
+ * try other formats), or a negative errno with one line naming the package, the member
+ * and what is wrong ("x.deb: data.tar.xz: boot/vmlinuz-6.1.0-50-amd64: Truncated tar
+ * archive"); corrupt archives give -EBADMSG (so does data.tar before control.tar, as
+ * dpkg), a format version other than 2.x -ENOTSUP, a member over 1 GiB -EFBIG. A callback's
+ * negative return stops the walk and is returned as is (its message is kept).
  */
 int ks_pkg_read(const char *path, struct ks_pkg_info *info, ks_pkg_member_fn fn, void *ctx);
 
-/* The role a package member path plays, and its release string (malloc'ed) or NULL. */
+/* The same from bytes in memory; `origin` names the package in messages. */
+int ks_pkg_read_mem(const char *origin, const uint8_t *data, size_t size, struct ks_pkg_info *info,
+		    ks_pkg_member_fn fn, void *ctx);
+
+/* Largest member ks_pkg_read hands to fn: a header claiming more is lying or not a kernel. */
+#define KS_PKG_MEMBER_MAX ((size_t)1 << 30)
+
+/*
+ * The role a package member path plays ("./" and "/" prefixes are ignored), and its
+ * release string (malloc'ed, or NULL when the role is KS_PART_NONE; release may be NULL).
+ */
 enum ks_part_role ks_pkg_member_role(const char *path, char **release);
 
 #endif

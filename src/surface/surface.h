@@ -24,7 +24,7 @@ int ks_kind_parse(const char *name);
 /*
  * One item of one image as extracted: its kind, name, and canonical definition
  * ("def"): compact JSON with sorted keys, the same bytes for the same definition in any
- * image, so equal defs mean "unchanged" without further work. See docs/dataset.md for
+ * image, so equal defs mean "unchanged" without further work. See docs/defs.md for
  * the def formats.
  */
 struct ks_item {

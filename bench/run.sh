@@ -1,0 +1,79 @@
+#!/bin/bash
+# ksurf benchmarks on the real Debian kernels of ../shared/kernels, next to a peer
+# doing comparable work on the same inputs in the same run (bpftool, pahole).
+# Prints a Markdown table; BENCHMARKS.md records its latest output.
+#   bench/run.sh [BUILD_DIR]      (default: build, a RelWithDebInfo build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+KSURF=$PWD/$BUILD/ksurf
+SHARED=${KSURF_SHARED:-$PWD/../shared/kernels}
+REPS=${REPS:-5}
+[ -x "$KSURF" ] || { echo "bench: build ksurf first ($KSURF)"; exit 1; }
+[ -f "$SHARED/INDEX.tsv" ] || { echo "bench: needs $SHARED"; exit 1; }
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+# Median wall time (s) of REPS runs of a command; peak RSS (MiB) of the last run.
+measure() {
+	local t=() i s e
+	for ((i = 0; i < REPS; i++)); do
+		s=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		e=$(date +%s.%N)
+		t+=("$(echo "$e - $s" | bc -l)")
+	done
+	MED=$(printf '%s\n' "${t[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	RSS=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1)
+	RSS=$(echo "$RSS / 1024" | bc)
+}
+row() { printf '| %s | %s | %.3f s | %s MiB | %s |\n' "$1" "$2" "$MED" "$RSS" "$3"; }
+
+echo "| benchmark | input | median | peak RSS | note |"
+echo "|---|---|---|---|---|"
+
+# 1. add one .deb (decompression, kernel unpacking, kallsyms, surface, SQLite).
+for deb in linux-image-6.1.0-50-cloud-amd64-unsigned_6.1.176-1_amd64.deb \
+	"linux-binary-unsigned-7.2.13+deb14-amd64_7.2.13-1_amd64.deb linux-base-7.2.13+deb14-amd64_7.2.13-1_amd64.deb"; do
+	args=()
+	for d in $deb; do args+=("$SHARED/debs/$d"); done
+	measure bash -c "rm -f $W/one.db*; '$KSURF' -q --db $W/one.db add ${args[*]}"
+	row "add .deb" "$(basename "${args[0]}")" "target ≤ 3 s"
+done
+
+# 2. add the reduced images (BTF + System.map + config), one by one.
+rm -f "$W"/all.db*
+total_s=$(date +%s.%N)
+n=0
+while IFS=$'\t' read -r dir suite rel ver rev flav arch btf rest; do
+	[ "$btf" = yes ] || continue
+	"$KSURF" -q --db "$W/all.db" add "$SHARED/$dir/vmlinux.btf.xz" "$SHARED/$dir/System.map.xz" \
+		"$SHARED/$dir/config.xz" --version "$ver" --revision "$rev" --flavor "$flav" \
+		--arch "$arch" --distro debian >/dev/null
+	n=$((n + 1))
+done < <(tail -n +2 "$SHARED/INDEX.tsv")
+total_e=$(date +%s.%N)
+MED=$(echo "($total_e - $total_s) / $n" | bc -l)
+RSS=-
+row "add reduced image (BTF+map+config)" "$n images, mean per image" "DepSurf BTF→surface 2.4–4.2 s"
+
+# 3. one BTF -> surface alone: add of the raw 7.2 amd64 BTF without symbols/config.
+xz -dc "$SHARED/sid-7.2.13-amd64-amd64/vmlinux.btf.xz" >"$W/72.btf"
+measure bash -c "rm -f $W/s.db*; '$KSURF' -q --db $W/s.db add $W/72.btf --name x"
+row "BTF → surface → dataset" "7.2.13 amd64 raw BTF" "target ≤ 0.3 s"
+measure bpftool btf dump file "$W/72.btf" format c
+row "peer: bpftool btf dump format c" "7.2.13 amd64 raw BTF" "same BTF"
+
+# 4. one item page over every image, against bpftool dumping each image's BTF.
+imgs=$("$KSURF" --db "$W/all.db" list --format json | jq '.images | length')
+for item in "struct bpf_ksym" "struct task_struct" "enum bpf_func_id"; do
+	measure "$KSURF" --db "$W/all.db" show $item
+	row "show $item" "$imgs images" "target ≤ 0.05 s (6 images)"
+done
+for dir in $(awk -F'\t' 'NR > 1 && $8 == "yes" { print $1 }' "$SHARED/INDEX.tsv"); do
+	xz -dc "$SHARED/$dir/vmlinux.btf.xz" >"$W/$dir.btf"
+done
+measure bash -c "for f in $W/*-*.btf; do bpftool btf dump file \$f format c >/dev/null; done"
+row "peer: bpftool btf dump format c, every image" "$imgs images" "what bpftool needs to answer the same"
+
+ls -l "$W/all.db" | awk -v n="$n" '{ printf "\ndataset for %d images: %.1f MiB\n", n, $5 / 1048576 }'

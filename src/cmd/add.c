@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* `ksurf add`: inputs -> images -> surface -> dataset, one transaction per image. */
+#include <bpf/btf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "surface/surface.h"
+#include "util/err.h"
+
+static const char add_usage[] =
+	"usage: ksurf add PATH... [--name N] [--version V] [--revision R] [--flavor F]\n"
+	"                 [--arch A] [--distro D]\n"
+	"       ksurf add --running\n\n"
+	"Ingest kernel images into the dataset. PATH may be a Debian package (.deb/.ddeb;\n"
+	"linux-image-*, linux-binary-*, linux-base-*), a kernel (vmlinuz, bzImage, Image,\n"
+	"zImage, zboot, vmlinux ELF), raw BTF (/sys/kernel/btf/vmlinux, .btf, .btf.tar.xz),\n"
+	"a System.map or a kernel config, each optionally compressed. Files of one image\n"
+	"given together form one image; packages join by their release string.\n\n"
+	"  --running       the running kernel: /sys/kernel/btf/vmlinux, /proc/kallsyms,\n"
+	"                  /proc/config.gz or /boot/config-$(uname -r)\n"
+	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
+	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
+	"                  override what the inputs say about the image's identity\n";
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx)
+{
+	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
+	struct ks_surface surf = {0};
+	struct ks_image_new img = {0};
+	double t0 = now_s();
+	struct btf *btf;
+	int64_t id;
+	int ret;
+
+	btf = btf__new(blob, d->kernel.btf_size);
+	if (!btf)
+		return ks_err(-EINVAL, "%s: BTF rejected by libbpf", d->sources.buf);
+	if (ctx->progress)
+		fprintf(stderr, "  extracting the surface of %s...\n", d->ident.name);
+	ret = ks_surface_types(btf, &surf);
+	btf__free(btf);
+	if (ret)
+		return ks_err_ctx(ret, "%s", d->sources.buf);
+	img.ident = d->ident;
+	img.source = d->sources.buf;
+	img.content_hash = d->content_hash;
+	img.btf = blob;
+	img.btf_size = d->kernel.btf_size;
+	img.btf_endian = d->kernel.big_endian ? "big" : "little";
+	img.btf_types = d->btf_types;
+	img.packing = d->kernel.packing;
+	img.btf_found_by = d->kernel.btf_found_by;
+	img.banner = d->kernel.banner;
+	img.syms = &d->syms;
+	img.config = &d->config;
+	img.config_source = d->config_source;
+	img.surface = &surf;
+	if (ctx->progress)
+		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
+	ret = ks_store_add_image(st, &img, &id);
+	if (ret == 1)
+		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
+		       d->syms.n || d->config.n ? "; missing symbols/config filled in" : "");
+	else if (ret == 0)
+		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
+		       "(%.2f s)\n",
+		       d->ident.name, d->btf_types, surf.n, d->syms.n,
+		       d->syms.n ? d->syms.source : "none", d->config.n, now_s() - t0);
+	ks_surface_free(&surf);
+	return ret < 0 ? ret : 0;
+}
+
+int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},	   {"version", required_argument, NULL, 'v'},
+		{"revision", required_argument, NULL, 'r'}, {"flavor", required_argument, NULL, 'f'},
+		{"arch", required_argument, NULL, 'a'},	   {"distro", required_argument, NULL, 'D'},
+		{"running", no_argument, NULL, 'R'},	   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct ks_ingest_opts o = {0};
+	struct ks_image_data *imgs = NULL;
+	struct ks_store *st = NULL;
+	char **paths = NULL;
+	size_t npaths = 0, nimg = 0;
+	int c, running = 0, ret, failed = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': o.override.name = optarg; break;
+		case 'v': o.override.version = optarg; break;
+		case 'r': o.override.revision = optarg; break;
+		case 'f': o.override.flavor = optarg; break;
+		case 'a': o.override.arch = optarg; break;
+		case 'D': o.override.distro = optarg; break;
+		case 'R': running = 1; break;
+		case 'h': fputs(add_usage, stdout); return 0;
+		default: fputs(add_usage, stderr); return KS_EXIT_USAGE;
+		}
+	}
+	if (running && optind < argc)
+		return ks_cmd_usage_error(add_usage, "add: --running takes no paths");
+	if (!running && optind >= argc)
+		return ks_cmd_usage_error(add_usage, "add: nothing to add");
+	o.progress = ctx->progress;
+	if (running) {
+		if (ks_ingest_running_paths(&paths, &npaths))
+			return ks_cmd_fail();
+		ret = ks_ingest_collect(paths, npaths, &o, &imgs, &nimg);
+	} else {
+		ret = ks_ingest_collect(argv + optind, argc - optind, &o, &imgs, &nimg);
+	}
+	if (ret) {
+		ks_cmd_fail();
+		goto out;
+	}
+	if (o.override.name && nimg > 1) {
+		ret = ks_cmd_usage_error(add_usage, "add: --name given but the inputs hold %zu images",
+					 nimg);
+		goto out;
+	}
+	if ((ret = ks_store_open(ctx->db_path, KS_STORE_WRITE, &st))) {
+		ks_cmd_fail();
+		goto out;
+	}
+	for (size_t i = 0; i < nimg; i++) {
+		if (ingest_one(st, &imgs[i], ctx)) {
+			ks_cmd_fail();
+			failed++;
+		}
+	}
+	ret = failed ? KS_EXIT_ERROR : 0;
+out:
+	ks_store_close(st);
+	for (size_t i = 0; i < nimg; i++)
+		ks_image_data_free(&imgs[i]);
+	free(imgs);
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	return ret < 0 ? KS_EXIT_ERROR : ret;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* `ksurf show KIND NAME`: one item across every image of every group. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/common.h"
+#include "surface/surface.h"
+#include "util/err.h"
+
+static const char show_usage[] =
+	"usage: ksurf show struct|union|enum|typedef NAME [--group G]... [--baseline NAME]\n"
+	"                  [--format text|md|json] [--all-defs]\n\n"
+	"The item's definition in every image of each group, then what changed between\n"
+	"each pair of the group (consecutive images for version groups, each image\n"
+	"against the baseline for variant groups).\n\n"
+	"  --group G      only this group (repeatable; see `ksurf list`)\n"
+	"  --baseline N   derive the default groups around image N\n"
+	"  --all-defs     print every definition, even one equal to the previous image's\n";
+
+static void suggest(struct ks_store *st, const char *kind, const char *name)
+{
+	char like[512], **names;
+	size_t n;
+
+	snprintf(like, sizeof(like), "%%%s%%", name);
+	if (ks_store_item_names(st, kind, like, &names, &n))
+		return;
+	if (n) {
+		fprintf(stderr, "ksurf: similar names:");
+		for (size_t i = 0; i < n && i < 10; i++)
+			fprintf(stderr, " %s", names[i]);
+		fprintf(stderr, n > 10 ? " ... (%zu in all)\n" : "\n", n);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, int fmt)
+{
+	size_t n = v->imgs.n;
+	int64_t *ids = calloc(n + 1, sizeof(*ids));
+	char **defs = calloc(n + 1, sizeof(*defs));
+	unsigned *dups = calloc(n + 1, sizeof(*dups));
+	int ret, present = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v->imgs.v[i].id;
+	ret = ks_store_item_defs(v->st, pg->kind, pg->name, ids, n, defs, dups);
+	for (size_t i = 0; i < n; i++)
+		present += defs[i] != NULL;
+	if (!ret && !present) {
+		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images", pg->kind, pg->name, n);
+		ks_cmd_fail();
+		suggest(v->st, pg->kind, pg->name);
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	if (!ret) {
+		pg->imgs = &v->imgs;
+		pg->groups = &v->groups;
+		pg->defs = defs;
+		pg->dups = dups;
+		ret = ks_report_page(stdout, pg, fmt, &ctx->style);
+	}
+	if (ret)
+		ret = ks_cmd_fail();
+out:
+	for (size_t i = 0; i < n; i++)
+		free(defs[i]);
+	free(defs);
+	free(dups);
+	free(ids);
+	return ret;
+}
+
+int cmd_show(int argc, char **argv, struct ks_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"group", required_argument, NULL, 'g'},
+		{"baseline", required_argument, NULL, 'b'}, {"all-defs", no_argument, NULL, 'A'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	const char *baseline = NULL, **gnames = NULL;
+	const struct ks_group **only = NULL;
+	struct ks_page pg = {0};
+	size_t ng = 0;
+	int c, fmt = KS_FMT_TEXT, ret = 0, kind;
+	struct ks_view v;
+
+	while ((c = getopt_long(argc, argv, "f:g:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = ks_format_parse(optarg);
+			if (fmt < 0 || fmt == KS_FMT_CSV || fmt == KS_FMT_HTML)
+				return ks_cmd_usage_error(show_usage, "show: unknown format '%s'", optarg);
+			break;
+		case 'g':
+			gnames = realloc(gnames, (ng + 1) * sizeof(*gnames));
+			gnames[ng++] = optarg;
+			break;
+		case 'b': baseline = optarg; break;
+		case 'A': pg.all_defs = 1; break;
+		case 'h': fputs(show_usage, stdout); return 0;
+		default: free(gnames); fputs(show_usage, stderr); return KS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		free(gnames);
+		return ks_cmd_usage_error(show_usage, "show: expected KIND NAME");
+	}
+	kind = ks_kind_parse(argv[optind]);
+	if (kind < 0 || kind == KS_KIND_FIELD) {
+		free(gnames);
+		return ks_cmd_usage_error(show_usage, "show: unknown kind '%s'", argv[optind]);
+	}
+	pg.kind = ks_kind_name(kind);
+	pg.name = argv[optind + 1];
+	if (ks_view_open(ctx, baseline, &v)) {
+		free(gnames);
+		return ks_cmd_fail();
+	}
+	if (ng) {
+		only = calloc(ng + 1, sizeof(*only));
+		for (size_t i = 0; i < ng && !ret; i++) {
+			only[i] = ks_groups_find(&v.groups, gnames[i]);
+			if (!only[i])
+				ret = ks_cmd_usage_error(show_usage, "show: no group named '%s' (see `ksurf list`)",
+							 gnames[i]);
+		}
+		pg.only = only;
+	}
+	if (!ret)
+		ret = show_item(ctx, &v, &pg, fmt);
+	free(only);
+	free(gnames);
+	ks_view_close(&v);
+	return ret;
+}

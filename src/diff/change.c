@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* Change types, their names and the list they are collected in. */
+#include "diff/change.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name, *title;
+	int layout;
+} change_types[KS_CHG__COUNT] = {
+    [KS_CHG_FIELD_ADDED] = {"field_added", "Field added", 0},
+    [KS_CHG_FIELD_REMOVED] = {"field_removed", "Field removed", 0},
+    [KS_CHG_FIELD_TYPE] = {"field_type_changed", "Field type changed", 0},
+    [KS_CHG_LAYOUT_OFFSET] = {"offset_changed", "Offset changed", 1},
+    [KS_CHG_LAYOUT_SIZE] = {"size_changed", "Size changed", 1},
+    [KS_CHG_LAYOUT_BITFIELD] = {"bitfield_changed", "Bitfield changed", 1},
+    [KS_CHG_ENUM_VALUE_ADDED] = {"value_added", "Value added", 0},
+    [KS_CHG_ENUM_VALUE_REMOVED] = {"value_removed", "Value removed", 0},
+    [KS_CHG_ENUM_VALUE_CHANGED] = {"value_changed", "Value changed", 0},
+    [KS_CHG_TYPEDEF_TYPE] = {"typedef_type_changed", "Typedef type changed", 0},
+    [KS_CHG_KIND] = {"kind_changed", "Kind changed", 0},
+};
+
+const char *ks_change_name(enum ks_change_type t)
+{
+	return (unsigned)t < KS_CHG__COUNT ? change_types[t].name : "unknown";
+}
+
+const char *ks_change_title(enum ks_change_type t)
+{
+	return (unsigned)t < KS_CHG__COUNT ? change_types[t].title : "Unknown change";
+}
+
+int ks_change_is_layout(enum ks_change_type t)
+{
+	return (unsigned)t < KS_CHG__COUNT && change_types[t].layout;
+}
+
+const char *ks_pair_status_name(enum ks_pair_status s)
+{
+	switch (s) {
+	case KS_PAIR_ABSENT_BOTH:
+		return "absent";
+	case KS_PAIR_ADDED:
+		return "added";
+	case KS_PAIR_REMOVED:
+		return "removed";
+	case KS_PAIR_UNCHANGED:
+		return "unchanged";
+	case KS_PAIR_CHANGED:
+		return "changed";
+	}
+	return "unknown";
+}
+
+/* Like strbuf: a tool that cannot allocate a change line has nothing useful left to do. */
+static char *dup_or_null(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		abort();
+	return d;
+}
+
+void ks_changes_add(struct ks_changes *c, enum ks_change_type t, const char *subject,
+		    const char *old_s, const char *new_s)
+{
+	struct ks_change *x;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct ks_change *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			abort();
+		c->v = v;
+		c->cap = cap;
+	}
+	x = &c->v[c->n++];
+	x->type = t;
+	x->subject = dup_or_null(subject);
+	x->old = dup_or_null(old_s);
+	x->new = dup_or_null(new_s);
+}
+
+void ks_changes_free(struct ks_changes *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].subject);
+		free(c->v[i].old);
+		free(c->v[i].new);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}

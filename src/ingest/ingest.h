@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KSURF_INGEST_INGEST_H
+#define KSURF_INGEST_INGEST_H
+
+#include <stddef.h>
+
+#include "ingest/config.h"
+#include "ingest/identity.h"
+#include "ingest/kimage.h"
+#include "ingest/symtab.h"
+#include "util/strbuf.h"
+
+/*
+ * Everything one image brings, gathered from the inputs given together: the opened
+ * kernel (with its BTF), the best symbol list, the config, and its identity.
+ */
+struct ks_image_data {
+	struct ks_identity ident;
+	struct strbuf sources;	 /* inputs, ", "-separated, as given */
+	struct ks_kernel kernel; /* kernel.btf_size > 0 */
+	struct ks_symtab syms;	 /* n == 0 when none could be had */
+	struct ks_config config; /* n == 0 when none was given */
+	char *config_source;
+	char content_hash[65];	 /* SHA-256 hex of the BTF blob */
+	unsigned btf_types;
+};
+
+void ks_image_data_free(struct ks_image_data *d);
+
+struct ks_ingest_opts {
+	struct ks_identity override; /* non-NULL fields win over derived ones */
+	int progress;		     /* print progress lines on stderr */
+};
+
+/*
+ * Turn input paths into images (SPEC §2): Debian packages, kernels of every packing,
+ * raw BTF (plain or compressed, or inside a tar), System.map, config. Parts of one
+ * image are joined by their release string, or, when they carry none, by being given
+ * together with exactly one kernel. Returns 0 and an array of images, or a negative
+ * errno with one line naming the input and what is wrong; nothing is returned half.
+ */
+int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts *o,
+		      struct ks_image_data **out, size_t *nout);
+
+/* The running kernel's inputs: /sys/kernel/btf/vmlinux, /proc/kallsyms when its
+ * addresses are visible, /proc/config.gz or /boot/config-$(uname -r). */
+int ks_ingest_running_paths(char ***paths, size_t *n);
+
+#endif

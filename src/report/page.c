@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-item page: one item across the groups of a dataset, in every format. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff/change.h"
+#include "report/report.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+/* The C rendering stored in a def, or NULL. */
+static const char *def_c(json_t *def)
+{
+	return json_string_value(json_object_get(def, "c"));
+}
+
+/* One change as the line DepSurf's pages show ("Field added. sector_t write_offset"). */
+void ks_change_line(const struct ks_change *c, struct strbuf *sb)
+{
+	int decl_like = c->type == KS_CHG_FIELD_TYPE || c->type == KS_CHG_TYPEDEF_TYPE ||
+			c->type == KS_CHG_FIELD_ADDED || c->type == KS_CHG_FIELD_REMOVED ||
+			c->type == KS_CHG_ENUM_VALUE_ADDED || c->type == KS_CHG_ENUM_VALUE_REMOVED;
+
+	sb_addf(sb, "%s. ", ks_change_title(c->type));
+	if (!decl_like && c->subject)
+		sb_addf(sb, "%s: ", c->subject);
+	if (c->old && c->new)
+		sb_addf(sb, "%s ➡️ %s", c->old, c->new);
+	else if (c->new)
+		sb_add(sb, c->new);
+	else if (c->old)
+		sb_add(sb, c->old);
+}
+
+struct pair_result {
+	int status;
+	struct ks_changes ch;
+};
+
+static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = ks_diff_defs(p->defs[ia], p->defs[ib], &r->ch);
+	if (r->status < 0)
+		return ks_err(r->status, "%s %s: cannot compare definitions: %s", p->kind, p->name,
+			      ks_errmsg());
+	return 0;
+}
+
+static const char *pair_word(int status)
+{
+	switch (status) {
+	case KS_PAIR_ABSENT_BOTH:
+		return "Absent in both";
+	case KS_PAIR_ADDED:
+		return "Added between";
+	case KS_PAIR_REMOVED:
+		return "Removed between";
+	case KS_PAIR_UNCHANGED:
+		return "No changes between";
+	default:
+		return "Changed between";
+	}
+}
+
+static const char *pair_mark(int status)
+{
+	return status == KS_PAIR_UNCHANGED || status == KS_PAIR_ABSENT_BOTH ? "✅" : "⚠️";
+}
+
+static int group_shown(const struct ks_page *p, const struct ks_group *g)
+{
+	if (!p->only)
+		return 1;
+	for (size_t i = 0; p->only[i]; i++)
+		if (p->only[i] == g)
+			return 1;
+	return 0;
+}
+
+/* The member a definition is compared with: the previous one in a version group, the
+ * baseline in a variant group (as the pairs are). */
+static size_t same_as(const struct ks_group *g, size_t k)
+{
+	return g->pairing == KS_PAIRING_VARIANT ? 0 : k - 1;
+}
+
+/* A C definition, ending its line. */
+static void put_c(FILE *out, const char *c)
+{
+	fputs(c, out);
+	fputc('\n', out);
+}
+
+static int text_group(FILE *out, const struct ks_page *p, const struct ks_group *g,
+		      json_t **parsed, const struct ks_style *st)
+{
+	fprintf(out, "\n%s%s%s\n", st->bold, g->name, st->reset);
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = g->m[k].img;
+		const char *c = def_c(parsed[i]);
+
+		fprintf(out, "%s%s%s: ", st->bold, g->m[k].label, st->reset);
+		if (!p->defs[i]) {
+			fprintf(out, "%sAbsent%s\n", st->red, st->reset);
+			continue;
+		}
+		fputs(p->dups[i] ? "⚠️ " : "✅ ", out);
+		if (p->dups[i])
+			fprintf(out, "%s(%u more definitions with this name; the first is shown)%s ",
+				st->yellow, p->dups[i], st->reset);
+		if (!p->all_defs && k > 0) {
+			size_t r = same_as(g, k);
+			size_t j = g->m[r].img;
+
+			if (p->defs[j] && !strcmp(p->defs[j], p->defs[i])) {
+				fprintf(out, "%ssame as %s%s\n", st->dim, g->m[r].label, st->reset);
+				continue;
+			}
+		}
+		put_c(out, c ? c : "");
+	}
+	return 0;
+}
+
+static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group *g,
+		      const struct ks_style *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	sb_init(&sb);
+	fprintf(out, "\n%s%s%s\n", st->bold, g->name, st->reset);
+	for (size_t k = 0; k < ks_group_npairs(g) && !ret; k++) {
+		size_t a, b;
+		struct pair_result r;
+
+		ks_group_pair(g, k, &a, &b);
+		if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+			break;
+		const char *col = r.status == KS_PAIR_UNCHANGED ? st->green
+				  : r.status == KS_PAIR_ABSENT_BOTH ? st->dim
+								     : st->yellow;
+		fprintf(out, "%s%s %s and %s %s%s\n", col, pair_word(r.status), g->m[a].label,
+			g->m[b].label, pair_mark(r.status), st->reset);
+		for (size_t c = 0; c < r.ch.n; c++) {
+			sb_reset(&sb);
+			ks_change_line(&r.ch.v[c], &sb);
+			fprintf(out, "    %s\n", sb.buf);
+		}
+		ks_changes_free(&r.ch);
+	}
+	sb_release(&sb);
+	return ret;
+}
+
+static void md_code(FILE *out, const char *c)
+{
+	fprintf(out, "```c\n%s\n```\n", c ? c : "");
+}
+
+static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	sb_init(&sb);
+	fprintf(out, "# %s %s\n", p->kind, p->name);
+	for (size_t gi = 0; gi < p->groups->n; gi++) {
+		const struct ks_group *g = &p->groups->v[gi];
+
+		if (!group_shown(p, g))
+			continue;
+		fprintf(out, "\n## %s\n\n", g->name);
+		for (size_t k = 0; k < g->n; k++) {
+			size_t i = g->m[k].img;
+
+			fprintf(out, "### %s %s\n\n", g->m[k].label,
+				!p->defs[i] ? "Absent" : p->dups[i] ? "⚠️" : "✅");
+			if (!p->defs[i])
+				continue;
+			if (p->dups[i])
+				fprintf(out, "%u more definitions with this name; the first is shown.\n\n",
+					p->dups[i]);
+			if (!p->all_defs && k > 0 && p->defs[g->m[same_as(g, k)].img] &&
+			    !strcmp(p->defs[g->m[same_as(g, k)].img], p->defs[i])) {
+				fprintf(out, "Same as %s.\n\n", g->m[same_as(g, k)].label);
+				continue;
+			}
+			md_code(out, def_c(parsed[i]));
+			fputc('\n', out);
+		}
+		fprintf(out, "### Changes\n\n");
+		for (size_t k = 0; k < ks_group_npairs(g); k++) {
+			size_t a, b;
+			struct pair_result r;
+
+			ks_group_pair(g, k, &a, &b);
+			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+				goto out;
+			fprintf(out, "- %s **%s** and **%s** %s\n", pair_word(r.status),
+				g->m[a].label, g->m[b].label, pair_mark(r.status));
+			for (size_t c = 0; c < r.ch.n; c++) {
+				sb_reset(&sb);
+				ks_change_line(&r.ch.v[c], &sb);
+				fprintf(out, "  - `%s`\n", sb.buf);
+			}
+			ks_changes_free(&r.ch);
+		}
+	}
+out:
+	sb_release(&sb);
+	return ret;
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *json_changes(const struct ks_changes *ch)
+{
+	json_t *arr = json_array();
+
+	for (size_t c = 0; c < ch->n; c++) {
+		const struct ks_change *x = &ch->v[c];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "type", json_string(ks_change_name(x->type)));
+		json_object_set_new(o, "layout", json_boolean(ks_change_is_layout(x->type)));
+		json_object_set_new(o, "subject", json_str_or_null(x->subject));
+		json_object_set_new(o, "old", json_str_or_null(x->old));
+		json_object_set_new(o, "new", json_str_or_null(x->new));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
+{
+	json_t *root = json_object(), *groups = json_array();
+	int ret = 0;
+
+	json_object_set_new(root, "schema", json_string("ksurf.item/1"));
+	json_object_set_new(root, "kind", json_string(p->kind));
+	json_object_set_new(root, "name", json_string(p->name));
+	if (p->imgs->n)
+		json_object_set_new(root, "baseline",
+				    json_string(p->imgs->v[p->groups->baseline].ident.name));
+	for (size_t gi = 0; gi < p->groups->n && !ret; gi++) {
+		const struct ks_group *g = &p->groups->v[gi];
+		json_t *jg = json_object(), *ims = json_array(), *pairs = json_array();
+
+		if (!group_shown(p, g)) {
+			json_decref(jg);
+			json_decref(ims);
+			json_decref(pairs);
+			continue;
+		}
+		json_object_set_new(jg, "name", json_string(g->name));
+		json_object_set_new(jg, "pairing", json_string(ks_pairing_name(g->pairing)));
+		for (size_t k = 0; k < g->n; k++) {
+			size_t i = g->m[k].img;
+			json_t *ji = json_object();
+
+			json_object_set_new(ji, "image", json_string(p->imgs->v[i].ident.name));
+			json_object_set_new(ji, "label", json_string(g->m[k].label));
+			json_object_set_new(ji, "status", json_string(p->defs[i] ? "present" : "absent"));
+			json_object_set_new(ji, "duplicates", json_integer(p->dups[i]));
+			json_object_set(ji, "def", parsed[i] ? parsed[i] : json_null());
+			json_array_append_new(ims, ji);
+		}
+		for (size_t k = 0; k < ks_group_npairs(g); k++) {
+			size_t a, b;
+			struct pair_result r;
+			json_t *jp;
+
+			ks_group_pair(g, k, &a, &b);
+			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+				break;
+			jp = json_object();
+			json_object_set_new(jp, "from", json_string(p->imgs->v[g->m[a].img].ident.name));
+			json_object_set_new(jp, "to", json_string(p->imgs->v[g->m[b].img].ident.name));
+			json_object_set_new(jp, "from_label", json_string(g->m[a].label));
+			json_object_set_new(jp, "to_label", json_string(g->m[b].label));
+			json_object_set_new(jp, "status", json_string(ks_pair_status_name(r.status)));
+			json_object_set_new(jp, "changes", json_changes(&r.ch));
+			json_array_append_new(pairs, jp);
+			ks_changes_free(&r.ch);
+		}
+		json_object_set_new(jg, "images", ims);
+		json_object_set_new(jg, "pairs", pairs);
+		json_array_append_new(groups, jg);
+	}
+	json_object_set_new(root, "groups", groups);
+	if (!ret)
+		ret = ks_json_print(out, root);
+	json_decref(root);
+	return ret;
+}
+
+int ks_report_page(FILE *out, const struct ks_page *p, enum ks_format fmt,
+		   const struct ks_style *st)
+{
+	size_t n = p->imgs->n;
+	json_t **parsed = calloc(n ? n : 1, sizeof(*parsed));
+	int ret = 0;
+
+	for (size_t i = 0; i < n && !ret; i++) {
+		if (!p->defs[i])
+			continue;
+		parsed[i] = json_loads(p->defs[i], 0, NULL);
+		if (!parsed[i])
+			ret = ks_err(-EINVAL, "%s %s: stored definition in %s does not parse", p->kind,
+				     p->name, p->imgs->v[i].ident.name);
+	}
+	if (ret)
+		goto out;
+	switch (fmt) {
+	case KS_FMT_JSON:
+		ret = json_page(out, p, parsed);
+		break;
+	case KS_FMT_MD:
+		ret = md_page(out, p, parsed);
+		break;
+	default:
+		fprintf(out, "%s%s %s%s\n", st->bold, p->kind, p->name, st->reset);
+		for (size_t gi = 0; gi < p->groups->n && !ret; gi++)
+			if (group_shown(p, &p->groups->v[gi]))
+				ret = text_group(out, p, &p->groups->v[gi], parsed, st);
+		for (size_t gi = 0; gi < p->groups->n && !ret; gi++)
+			if (group_shown(p, &p->groups->v[gi]))
+				ret = text_pairs(out, p, &p->groups->v[gi], st);
+		break;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		json_decref(parsed[i]);
+	free(parsed);
+	return ret;
+}

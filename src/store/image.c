@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/* Images in the dataset: listing and the one-transaction write of a new image. */
+#include "store/store_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ingest/config.h"
+#include "ingest/symtab.h"
+#include "surface/surface.h"
+#include "util/err.h"
+
+static const char list_sql[] =
+	"SELECT i.id, i.name, i.version, i.revision, i.flavor, i.arch, i.distro, i.release,"
+	" i.source, i.content_hash, i.packing, i.btf_found_by, i.btf_endian, i.btf_types,"
+	" length(b.data), i.sym_source, i.nsyms, i.config_source, i.nconfig, i.nitems, i.added_at"
+	" FROM image i LEFT JOIN btf b ON b.image_id = i.id ORDER BY i.name";
+
+int ks_store_images(struct ks_store *st, struct ks_image_list *out)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc, ret;
+
+	memset(out, 0, sizeof(*out));
+	if ((ret = ks_db_prepare(st, list_sql, &s)))
+		return ret;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct ks_image_row *r;
+
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = realloc(out->v, cap * sizeof(*out->v));
+			if (!out->v)
+				abort();
+		}
+		r = &out->v[out->n++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(s, 0);
+		r->ident.name = ks_db_col_text(s, 1);
+		r->ident.version = ks_db_col_text(s, 2);
+		r->ident.revision = ks_db_col_text(s, 3);
+		r->ident.flavor = ks_db_col_text(s, 4);
+		r->ident.arch = ks_db_col_text(s, 5);
+		r->ident.distro = ks_db_col_text(s, 6);
+		r->ident.release = ks_db_col_text(s, 7);
+		r->source = ks_db_col_text(s, 8);
+		r->content_hash = ks_db_col_text(s, 9);
+		r->packing = ks_db_col_text(s, 10);
+		r->btf_found_by = ks_db_col_text(s, 11);
+		r->btf_endian = ks_db_col_text(s, 12);
+		r->btf_types = sqlite3_column_int64(s, 13);
+		r->btf_size = sqlite3_column_int64(s, 14);
+		r->sym_source = ks_db_col_text(s, 15);
+		r->nsyms = sqlite3_column_int64(s, 16);
+		r->config_source = ks_db_col_text(s, 17);
+		r->nconfig = sqlite3_column_int64(s, 18);
+		r->nitems = sqlite3_column_int64(s, 19);
+		r->added_at = ks_db_col_text(s, 20);
+	}
+	if (rc != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot list images");
+	sqlite3_finalize(s);
+	if (ret)
+		ks_image_list_free(out);
+	return ret;
+}
+
+void ks_image_list_free(struct ks_image_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct ks_image_row *r = &l->v[i];
+
+		ks_identity_free(&r->ident);
+		free(r->source);
+		free(r->content_hash);
+		free(r->packing);
+		free(r->btf_found_by);
+		free(r->btf_endian);
+		free(r->sym_source);
+		free(r->config_source);
+		free(r->added_at);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int ks_image_list_find(const struct ks_image_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].ident.name, name))
+			return (int)i;
+	return -1;
+}
+
+static int insert_symbols(struct ks_store *st, int64_t id, const struct ks_symtab *syms)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, "INSERT INTO symbol(image_id, name, addr, type) VALUES(?,?,?,?)",
+				 &s)))
+		return ret;
+	for (size_t i = 0; i < syms->n; i++) {
+		const struct ks_sym *y = &syms->syms[i];
+		char t[2] = {y->type, 0};
+
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, ks_sym_name(syms, y), -1, SQLITE_STATIC);
+		/* Two's complement: printf('%x', addr) in sqlite3 shows the kernel address. */
+		sqlite3_bind_int64(s, 3, (int64_t)y->addr);
+		sqlite3_bind_text(s, 4, t, 1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			ret = ks_db_fail(st, "cannot store symbols");
+			break;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int insert_config(struct ks_store *st, int64_t id, const struct ks_config *cfg)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, "INSERT OR REPLACE INTO config(image_id, name, value) VALUES(?,?,?)",
+				 &s)))
+		return ret;
+	for (size_t i = 0; i < cfg->n; i++) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, cfg->v[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, cfg->v[i].value, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			ret = ks_db_fail(st, "cannot store config");
+			break;
+		}
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* Item and def ids are shared across images: identical definitions are stored once. */
+static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface *surf)
+{
+	sqlite3_stmt *item = NULL, *def_get = NULL, *def_put = NULL, *link = NULL;
+	int ret;
+
+	if ((ret = ks_db_prepare(st,
+				 "INSERT INTO item(kind, name) VALUES(?, ?) ON CONFLICT(kind, name)"
+				 " DO UPDATE SET kind = excluded.kind RETURNING id",
+				 &item)) ||
+	    (ret = ks_db_prepare(st, "SELECT id FROM def WHERE hash = ?", &def_get)) ||
+	    (ret = ks_db_prepare(st, "INSERT INTO def(hash, body) VALUES(?, ?)", &def_put)) ||
+	    (ret = ks_db_prepare(st, "INSERT INTO image_item(image_id, item_id, def_id, dups)"
+				     " VALUES(?, ?, ?, ?)",
+				 &link)))
+		goto out;
+	for (size_t i = 0; i < surf->n; i++) {
+		const struct ks_item *it = &surf->items[i];
+		int64_t item_id, def_id;
+
+		sqlite3_bind_text(item, 1, ks_kind_name(it->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_text(item, 2, it->name, -1, SQLITE_STATIC);
+		if (sqlite3_step(item) != SQLITE_ROW) {
+			ret = ks_db_fail(st, "cannot store item");
+			goto out;
+		}
+		item_id = sqlite3_column_int64(item, 0);
+		sqlite3_reset(item);
+
+		sqlite3_bind_blob(def_get, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
+		if (sqlite3_step(def_get) == SQLITE_ROW) {
+			def_id = sqlite3_column_int64(def_get, 0);
+		} else {
+			sqlite3_bind_blob(def_put, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
+			sqlite3_bind_text(def_put, 2, it->def, -1, SQLITE_STATIC);
+			if (sqlite3_step(def_put) != SQLITE_DONE) {
+				ret = ks_db_fail(st, "cannot store definition");
+				goto out;
+			}
+			sqlite3_reset(def_put);
+			def_id = sqlite3_last_insert_rowid(st->db);
+		}
+		sqlite3_reset(def_get);
+
+		sqlite3_bind_int64(link, 1, id);
+		sqlite3_bind_int64(link, 2, item_id);
+		sqlite3_bind_int64(link, 3, def_id);
+		sqlite3_bind_int64(link, 4, it->dup_count);
+		if (sqlite3_step(link) != SQLITE_DONE) {
+			ret = ks_db_fail(st, "cannot link item");
+			goto out;
+		}
+		sqlite3_reset(link);
+	}
+out:
+	sqlite3_finalize(item);
+	sqlite3_finalize(def_get);
+	sqlite3_finalize(def_put);
+	sqlite3_finalize(link);
+	return ret;
+}
+
+/* An existing image with the same content: fill in only what it lacks. */
+static int complete_image(struct ks_store *st, int64_t id, const struct ks_image_new *img)
+{
+	sqlite3_stmt *s;
+	int has_syms = 0, has_cfg = 0, ret;
+
+	if ((ret = ks_db_prepare(st, "SELECT sym_source IS NOT NULL, config_source IS NOT NULL"
+				     " FROM image WHERE id = ?",
+				 &s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		has_syms = sqlite3_column_int(s, 0);
+		has_cfg = sqlite3_column_int(s, 1);
+	}
+	sqlite3_finalize(s);
+	if (!has_syms && img->syms && img->syms->n) {
+		if ((ret = insert_symbols(st, id, img->syms)))
+			return ret;
+		if ((ret = ks_db_prepare(st, "UPDATE image SET sym_source = ?, nsyms = ? WHERE id = ?",
+					 &s)))
+			return ret;
+		sqlite3_bind_text(s, 1, img->syms->source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (int64_t)img->syms->n);
+		sqlite3_bind_int64(s, 3, id);
+		ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
+		sqlite3_finalize(s);
+		if (ret)
+			return ret;
+	}
+	if (!has_cfg && img->config && img->config->n) {
+		if ((ret = insert_config(st, id, img->config)))
+			return ret;
+		if ((ret = ks_db_prepare(st, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
+					 &s)))
+			return ret;
+		sqlite3_bind_text(s, 1, img->config_source, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, (int64_t)img->config->n);
+		sqlite3_bind_int64(s, 3, id);
+		ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
+		sqlite3_finalize(s);
+	}
+	return ret;
+}
+
+static int find_image(struct ks_store *st, const char *col, const char *val, int64_t *id)
+{
+	char sql[96];
+	sqlite3_stmt *s;
+	int ret, found = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM image WHERE %s = ?", col);
+	if ((ret = ks_db_prepare(st, sql, &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, val, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+static int insert_image_row(struct ks_store *st, const struct ks_image_new *img, int64_t *id)
+{
+	const struct ks_identity *d = &img->ident;
+	char now[32];
+	time_t t = time(NULL);
+	sqlite3_stmt *s;
+	int ret;
+
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	if ((ret = ks_db_prepare(st,
+				 "INSERT INTO image(name, version, revision, flavor, arch, distro,"
+				 " release, content_hash, source, packing, btf_found_by, btf_endian,"
+				 " btf_types, banner, sym_source, config_source, added_at, nsyms,"
+				 " nconfig, nitems)"
+				 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				 &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, d->version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, d->revision, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, d->flavor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, d->arch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, d->distro, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, d->release, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, img->content_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, img->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, img->packing, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, img->btf_found_by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, img->btf_endian, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 13, img->btf_types);
+	sqlite3_bind_text(s, 14, img->banner, -1, SQLITE_STATIC);
+	if (img->syms && img->syms->n)
+		sqlite3_bind_text(s, 15, img->syms->source, -1, SQLITE_STATIC);
+	if (img->config && img->config->n)
+		sqlite3_bind_text(s, 16, img->config_source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 17, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 18, img->syms ? (int64_t)img->syms->n : 0);
+	sqlite3_bind_int64(s, 19, img->config ? (int64_t)img->config->n : 0);
+	sqlite3_bind_int64(s, 20, img->surface ? (int64_t)img->surface->n : 0);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot store image");
+	else
+		*id = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int insert_btf(struct ks_store *st, int64_t id, const uint8_t *btf, size_t size)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, "INSERT INTO btf(image_id, data) VALUES(?, ?)", &s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob64(s, 2, btf, size, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot store BTF");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out)
+{
+	int64_t id = 0;
+	int ret, found;
+
+	if ((ret = ks_db_exec(st, "BEGIN IMMEDIATE")))
+		return ret;
+	found = find_image(st, "content_hash", img->content_hash, &id);
+	if (found < 0) {
+		ret = found;
+		goto fail;
+	}
+	if (found) {
+		if ((ret = complete_image(st, id, img)))
+			goto fail;
+		ret = 1;
+		goto commit;
+	}
+	found = find_image(st, "name", img->ident.name, &id);
+	if (found) {
+		ret = found < 0 ? found
+				: ks_err(-EEXIST,
+					 "%s: an image named %s with other content is already in the "
+					 "dataset; choose another name with --name",
+					 img->source, img->ident.name);
+		goto fail;
+	}
+	if ((ret = insert_image_row(st, img, &id)) || (ret = insert_btf(st, id, img->btf, img->btf_size)))
+		goto fail;
+	if (img->syms && img->syms->n && (ret = insert_symbols(st, id, img->syms)))
+		goto fail;
+	if (img->config && img->config->n && (ret = insert_config(st, id, img->config)))
+		goto fail;
+	if (img->surface && (ret = insert_items(st, id, img->surface)))
+		goto fail;
+commit:
+	if (ks_db_exec(st, "COMMIT")) {
+		ret = ks_db_fail(st, "cannot commit");
+		goto fail;
+	}
+	if (id_out)
+		*id_out = id;
+	return ret;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return ret;
+}

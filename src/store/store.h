@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef KSURF_STORE_STORE_H
+#define KSURF_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/identity.h"
+
+struct ks_store;
+struct ks_symtab;
+struct ks_surface;
+struct ks_config;
+
+/*
+ * The dataset: one SQLite file (schema in schema.c and docs/dataset.md). Opened in WAL
+ * mode so readers never block on a writer and a killed writer leaves the last committed
+ * state. All functions return 0 or a negative errno with a message.
+ */
+enum { KS_STORE_READ = 0, KS_STORE_WRITE = 1 };
+int ks_store_open(const char *path, int mode, struct ks_store **out);
+void ks_store_close(struct ks_store *st);
+const char *ks_store_path(const struct ks_store *st);
+
+/* One image row, as listed. Strings are owned by the list. */
+struct ks_image_row {
+	int64_t id;
+	struct ks_identity ident;
+	char *source;
+	char *content_hash;
+	char *packing;
+	char *btf_found_by;
+	char *btf_endian;
+	int64_t btf_types;
+	int64_t btf_size;
+	char *sym_source;
+	int64_t nsyms;
+	char *config_source;
+	int64_t nconfig;
+	int64_t nitems;
+	char *added_at;
+};
+
+struct ks_image_list {
+	struct ks_image_row *v;
+	size_t n;
+};
+
+/* All images, sorted by name. */
+int ks_store_images(struct ks_store *st, struct ks_image_list *out);
+void ks_image_list_free(struct ks_image_list *l);
+/* Index of the image named `name` in l, or -1. */
+int ks_image_list_find(const struct ks_image_list *l, const char *name);
+
+/* Everything an ingest writes for one image. */
+struct ks_image_new {
+	struct ks_identity ident;
+	const char *source;	  /* inputs, comma-separated */
+	const char *content_hash; /* SHA-256 hex of the BTF blob */
+	const uint8_t *btf;
+	size_t btf_size;
+	const char *btf_endian;
+	unsigned btf_types;
+	const char *packing;
+	const char *btf_found_by;
+	const char *banner;
+	const struct ks_symtab *syms; /* may be NULL */
+	const struct ks_config *config; /* may be NULL */
+	const char *config_source;
+	const struct ks_surface *surface;
+};
+
+/*
+ * Write one image in one transaction. If an image with the same content hash exists:
+ * fill in symbols/config it lacks and return 1 ("already present"); if its name is taken
+ * by other content, fail with -EEXIST. 0 when added.
+ */
+int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
+
+/* The def (JSON text, malloc'ed) of item kind/name in each image of `ids`: defs[i] NULL
+ * when absent. dups[i] receives the duplicate count (may be NULL). */
+int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
+		       const int64_t *ids, size_t n, char **defs, unsigned *dups);
+
+/* Item names of a kind in any image, matching a LIKE-pattern (or all when NULL). */
+int ks_store_item_names(struct ks_store *st, const char *kind, const char *like, char ***names,
+			size_t *n);
+
+/* User-defined groups. images: JSON array text of image names. */
+struct ks_group_row {
+	char *name;
+	char *pairing;
+	char *images; /* JSON array */
+};
+int ks_store_groups(struct ks_store *st, struct ks_group_row **out, size_t *n);
+int ks_store_group_put(struct ks_store *st, const char *name, const char *pairing,
+		       const char *images_json);
+int ks_store_group_del(struct ks_store *st, const char *name);
+void ks_group_rows_free(struct ks_group_row *v, size_t n);
+
+#endif

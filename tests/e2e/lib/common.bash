@@ -1,0 +1,60 @@
+# Shared by the end-to-end tests: a fresh dataset per test, the ksurf binary, helpers.
+set -euo pipefail
+: "${KSURF_BIN:?KSURF_BIN must point at the ksurf binary}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export KSURF_DB=$T/ksurf.db
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+ks() { "$KSURF_BIN" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok   $*"; PASSED=$((${PASSED:-0} + 1)); }
+
+# Skip (exit 77) when the real Debian kernels are not here.
+need_shared() {
+	if [ -z "${KSURF_SHARED:-}" ] || [ ! -f "$KSURF_SHARED/INDEX.tsv" ]; then
+		echo "skipped: ../shared/kernels is not present"
+		exit 77
+	fi
+}
+
+# expect_error EXIT_CODE CMD...: the command fails with that status and prints exactly
+# one line on stderr that starts with "ksurf: ".
+expect_error() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$T/out" 2>"$T/err" || rc=$?
+	[ "$rc" = "$want" ] || { cat "$T/err"; fail "expected exit $want, got $rc: $*"; }
+	[ "$(grep -vc "^ksurf: warning" "$T/err")" = 1 ] || { echo "--- stderr:"; cat "$T/err"; fail "expected one error line: $*"; }
+	grep -q '^ksurf: ' "$T/err" || fail "error line does not start with ksurf: $*"
+}
+
+# A fingerprint of the dataset's content (not its timestamps), to prove it unchanged.
+db_fingerprint() {
+	if [ ! -f "$KSURF_DB" ]; then echo none; return; fi
+	sqlite3 "$KSURF_DB" "SELECT name, content_hash, sym_source, config_source FROM image ORDER BY name;
+		SELECT count(*) FROM symbol; SELECT count(*) FROM config; SELECT count(*) FROM image_item;
+		SELECT count(*) FROM def; SELECT count(*) FROM btf;" | sha256sum | cut -d' ' -f1
+}
+
+# The INDEX.tsv row of a shared kernel directory, as shell variables.
+shared_row() {
+	awk -F'\t' -v d="$1" '$1 == d { printf "S_VERSION=%s S_REVISION=%s S_FLAVOR=%s S_ARCH=%s S_BTF=%s S_RELEASE=%s\n", $4, $5, $6, $7, $8, $3 }' \
+		"$KSURF_SHARED/INDEX.tsv"
+}
+
+# Add one reduced shared kernel (BTF + System.map + config) with identity from INDEX.tsv.
+add_shared() {
+	local dir=$1
+	eval "$(shared_row "$dir")"
+	ks -q add "$KSURF_SHARED/$dir/vmlinux.btf.xz" "$KSURF_SHARED/$dir/System.map.xz" \
+		"$KSURF_SHARED/$dir/config.xz" --version "$S_VERSION" --revision "$S_REVISION" \
+		--flavor "$S_FLAVOR" --arch "$S_ARCH" --distro debian >/dev/null
+}
+
+# All shared kernels that have BTF.
+shared_btf_dirs() {
+	awk -F'\t' 'NR > 1 && $8 == "yes" { print $1 }' "$KSURF_SHARED/INDEX.tsv"
+}
+
+finish() { echo "${PASSED:-0} passed, 0 failed"; }
