@@ -85,6 +85,48 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Ingest the inputs `paths` (the parts of one or more images) into the dataset: what
+ * `ksurf add` does, shared with `ksurf fetch`. Returns an exit status; every failed
+ * image has had its one error line printed.
+ */
+int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
+		     const struct ks_ingest_opts *o)
+{
+	struct ks_image_data *imgs = NULL;
+	struct ks_store *st = NULL;
+	size_t nimg = 0;
+	int ret, failed = 0;
+
+	ret = ks_ingest_collect(paths, npaths, o, &imgs, &nimg);
+	if (ret) {
+		ks_cmd_fail();
+		goto out;
+	}
+	if (o->override.name && nimg > 1) {
+		ret = ks_cmd_usage_error(add_usage, "add: --name given but the inputs hold %zu images",
+					 nimg);
+		goto out;
+	}
+	if ((ret = ks_store_open(ctx->db_path, KS_STORE_WRITE, &st))) {
+		ks_cmd_fail();
+		goto out;
+	}
+	for (size_t i = 0; i < nimg; i++) {
+		if (ingest_one(st, &imgs[i], ctx)) {
+			ks_cmd_fail();
+			failed++;
+		}
+	}
+	ret = failed ? KS_EXIT_ERROR : 0;
+out:
+	ks_store_close(st);
+	for (size_t i = 0; i < nimg; i++)
+		ks_image_data_free(&imgs[i]);
+	free(imgs);
+	return ret < 0 ? KS_EXIT_ERROR : ret;
+}
+
 int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -95,11 +137,9 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		{NULL, 0, NULL, 0},
 	};
 	struct ks_ingest_opts o = {0};
-	struct ks_image_data *imgs = NULL;
-	struct ks_store *st = NULL;
 	char **paths = NULL;
-	size_t npaths = 0, nimg = 0;
-	int c, running = 0, ret, failed = 0;
+	size_t npaths = 0;
+	int c, running = 0, ret;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -122,37 +162,12 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 	if (running) {
 		if (ks_ingest_running_paths(&paths, &npaths))
 			return ks_cmd_fail();
-		ret = ks_ingest_collect(paths, npaths, &o, &imgs, &nimg);
+		ret = ks_cmd_add_paths(ctx, paths, npaths, &o);
 	} else {
-		ret = ks_ingest_collect(argv + optind, argc - optind, &o, &imgs, &nimg);
+		ret = ks_cmd_add_paths(ctx, argv + optind, argc - optind, &o);
 	}
-	if (ret) {
-		ks_cmd_fail();
-		goto out;
-	}
-	if (o.override.name && nimg > 1) {
-		ret = ks_cmd_usage_error(add_usage, "add: --name given but the inputs hold %zu images",
-					 nimg);
-		goto out;
-	}
-	if ((ret = ks_store_open(ctx->db_path, KS_STORE_WRITE, &st))) {
-		ks_cmd_fail();
-		goto out;
-	}
-	for (size_t i = 0; i < nimg; i++) {
-		if (ingest_one(st, &imgs[i], ctx)) {
-			ks_cmd_fail();
-			failed++;
-		}
-	}
-	ret = failed ? KS_EXIT_ERROR : 0;
-out:
-	ks_store_close(st);
-	for (size_t i = 0; i < nimg; i++)
-		ks_image_data_free(&imgs[i]);
-	free(imgs);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
-	return ret < 0 ? KS_EXIT_ERROR : ret;
+	return ret;
 }

@@ -21,6 +21,11 @@ int cmd_list(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_show(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_group(int argc, char **argv, struct ks_ctx *ctx);
 
+struct ks_ingest_opts;
+/* Ingest paths into ctx's dataset, as `ksurf add` does (used by `ksurf fetch` too). */
+int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
+		     const struct ks_ingest_opts *o);
+
 /* Print "ksurf: <message>" for the last error; returns KS_EXIT_ERROR. */
 int ks_cmd_fail(void);
 /* Print a usage error and the command's usage; returns KS_EXIT_USAGE. */

@@ -202,8 +202,9 @@ static int read_sections(const char *origin, Elf *elf, struct ks_kernel *k)
 			continue;
 		if (!strcmp(name, ".BTF")) {
 			if (!sec_bytes(k, &secs[i], &p)) {
-				ret = ks_err(-EINVAL, "%s: .BTF section (0x%llx bytes at 0x%llx) "
-						      "runs past the end of the ELF (0x%zx bytes)",
+				ret = ks_err(-EINVAL,
+					     "%s: .BTF section (0x%llx bytes at 0x%llx) "
+					     "runs past the end of the ELF (0x%zx bytes)",
 					     origin, (unsigned long long)secs[i].sh_size,
 					     (unsigned long long)secs[i].sh_offset, k->image.size);
 				goto out;
@@ -246,8 +247,9 @@ int ks_elf_read(const char *origin, struct ks_kernel *k)
 	/* libelf quietly reads a cut file as one with fewer sections. */
 	if (table_past_end(eh.e_shoff, eh.e_shnum, eh.e_shentsize, k->image.size) ||
 	    table_past_end(eh.e_phoff, eh.e_phnum, eh.e_phentsize, k->image.size)) {
-		ret = ks_err(-EINVAL, "%s: truncated ELF: its header tables run past the end "
-				      "(0x%zx bytes)",
+		ret = ks_err(-EINVAL,
+			     "%s: truncated ELF: its header tables run past the end "
+			     "(0x%zx bytes)",
 			     origin, k->image.size);
 		goto out;
 	}

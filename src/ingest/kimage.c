@@ -23,15 +23,15 @@
 #include "ingest/elf.h"
 #include "util/err.h"
 
-#define KERNEL_MAX	 (1ULL << 30) /* no kernel decompresses to more */
-#define PAYLOAD_FLOOR	 (32ULL << 20)
-#define PAYLOAD_RATIO	 64 /* kernels compress 3-10x; more is a bomb */
-#define SCAN_TRIES	 256
-#define MAX_DEPTH	 2
-#define BANNER		 "Linux version "
-#define BANNER_LEN	 (sizeof(BANNER) - 1)
-#define HOST_BE		 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-#define MSG_MAX		 512
+#define KERNEL_MAX    (1ULL << 30) /* no kernel decompresses to more */
+#define PAYLOAD_FLOOR (32ULL << 20)
+#define PAYLOAD_RATIO 64 /* kernels compress 3-10x; more is a bomb */
+#define SCAN_TRIES    256
+#define MAX_DEPTH     2
+#define BANNER	      "Linux version "
+#define BANNER_LEN    (sizeof(BANNER) - 1)
+#define HOST_BE	      (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define MSG_MAX	      512
 
 /* Input bytes; own is set when they were decompressed here and may be taken. */
 struct src {
@@ -46,12 +46,11 @@ static const struct {
 	const char *arch;
 	int ptr_size, big_endian;
 } arches[] = {
-	{"amd64", 8, 0},   {"i386", 4, 0},    {"arm64", 8, 0},	 {"armhf", 4, 0},
-	{"armeb", 4, 1},   {"ppc64el", 8, 0}, {"ppc64", 8, 1},	 {"powerpc", 4, 1},
-	{"s390x", 8, 1},   {"s390", 4, 1},    {"riscv64", 8, 0}, {"riscv32", 4, 0},
-	{"loong64", 8, 0}, {"mips64el", 8, 0}, {"mips64", 8, 1}, {"mipsel", 4, 0},
-	{"mips", 4, 1},	   {"sparc64", 8, 1}, {"hppa", 4, 1},	 {"alpha", 8, 0},
-	{"ia64", 8, 0},	   {"m68k", 4, 1},    {"sh4", 4, 0},	 {"x32", 4, 0},
+    {"amd64", 8, 0},   {"i386", 4, 0},	  {"arm64", 8, 0},   {"armhf", 4, 0},	 {"armeb", 4, 1},
+    {"ppc64el", 8, 0}, {"ppc64", 8, 1},	  {"powerpc", 4, 1}, {"s390x", 8, 1},	 {"s390", 4, 1},
+    {"riscv64", 8, 0}, {"riscv32", 4, 0}, {"loong64", 8, 0}, {"mips64el", 8, 0}, {"mips64", 8, 1},
+    {"mipsel", 4, 0},  {"mips", 4, 1},	  {"sparc64", 8, 1}, {"hppa", 4, 1},	 {"alpha", 8, 0},
+    {"ia64", 8, 0},    {"m68k", 4, 1},	  {"sh4", 4, 0},     {"x32", 4, 0},
 };
 
 static int arch_index(const char *arch)
@@ -361,8 +360,9 @@ static int open_raw_btf(const char *origin, struct src *s, struct ks_kernel *k)
 	size_t len;
 
 	if (!btf_header_ok(s->data, s->size, be, &len))
-		return ks_err(-EINVAL, "%s: bad BTF header (version, length or section bounds "
-				       "do not fit the 0x%zx-byte file)",
+		return ks_err(-EINVAL,
+			      "%s: bad BTF header (version, length or section bounds "
+			      "do not fit the 0x%zx-byte file)",
 			      origin, s->size);
 	if (!btf_parses(s->data, len, &k->ptr_size))
 		return ks_err(-EINVAL, "%s: corrupt BTF (libbpf rejects its types or strings)",
@@ -415,8 +415,7 @@ static int open_raw(struct src *s, struct ks_kernel *k, const char *hint, int hi
 		hint_be = be;
 	}
 	read_banner(k);
-	if (!ks_btf_scan(k->image.data, k->image.size, &k->btf_off, &k->btf_size,
-			 &k->big_endian))
+	if (!ks_btf_scan(k->image.data, k->image.size, &k->btf_off, &k->btf_size, &k->big_endian))
 		set_str(k->btf_found_by, sizeof(k->btf_found_by), "magic scan");
 	set_str(k->packing, sizeof(k->packing), "raw-image");
 	fill_arch(k, hint, hint_be);
@@ -453,8 +452,9 @@ static int open_bzimage(const char *origin, struct src *s, struct ks_kernel *k, 
 
 	off = setup + ks_rd32(d + 0x248, 0);
 	if (off > s->size || plen > s->size - off)
-		return ks_err(-EINVAL, "%s: bzImage payload at 0x%zx (0x%x bytes) runs past end "
-				       "of file (size 0x%zx)",
+		return ks_err(-EINVAL,
+			      "%s: bzImage payload at 0x%zx (0x%x bytes) runs past end "
+			      "of file (size 0x%zx)",
 			      origin, off, plen, s->size);
 	fmt = ks_compression_name(d + off, plen);
 	if (!fmt)
@@ -476,13 +476,15 @@ static int open_zboot(const char *origin, struct src *s, struct ks_kernel *k, in
 	int ret;
 
 	if (off > s->size || plen > s->size - off)
-		return ks_err(-EINVAL, "%s: EFI zboot payload at 0x%x (0x%x bytes) runs past end "
-				       "of file (size 0x%zx)",
+		return ks_err(-EINVAL,
+			      "%s: EFI zboot payload at 0x%x (0x%x bytes) runs past end "
+			      "of file (size 0x%zx)",
 			      origin, off, plen, s->size);
 	fmt = ks_compression_name(d + off, plen);
 	if (!fmt)
-		return ks_err(-EINVAL, "%s: EFI zboot payload at 0x%x: unknown compression "
-				       "(header says \"%.8s\")",
+		return ks_err(-EINVAL,
+			      "%s: EFI zboot payload at 0x%x: unknown compression "
+			      "(header says \"%.8s\")",
 			      origin, off, (const char *)d + 24);
 	snprintf(where, sizeof(where), "%s: zboot payload (%s at 0x%x)", origin, fmt, off);
 	if (arch)
@@ -559,9 +561,9 @@ static int scan_streams(const char *origin, struct src *s, struct ks_kernel *k, 
 		const char *m;
 		size_t n;
 	} pat[] = {
-		{"\x1f\x8b\x08", 3},	 {"\xfd\x37zXZ", 5},	  {"\x28\xb5\x2f\xfd", 4},
-		{"\x02\x21\x4c\x18", 4}, {"\x04\x22\x4d\x18", 4}, {"BZh", 3},
-		{"\x89LZO", 4},	 {"\x5d\x00\x00", 3},
+	    {"\x1f\x8b\x08", 3},     {"\xfd\x37zXZ", 5},      {"\x28\xb5\x2f\xfd", 4},
+	    {"\x02\x21\x4c\x18", 4}, {"\x04\x22\x4d\x18", 4}, {"BZh", 3},
+	    {"\x89LZO", 4},	     {"\x5d\x00\x00", 3},
 	};
 	enum { NPAT = sizeof(pat) / sizeof(pat[0]) };
 	const uint8_t *next[NPAT], *d = s->data, *end = d + s->size;
@@ -612,9 +614,11 @@ static int open_scan(const char *origin, struct src *s, struct ks_kernel *k, con
 		return open_raw(s, k, NULL, 0);
 	if (first_err)
 		return ks_err(first_err, "%s", msg);
-	return ks_err(-EINVAL, "%s: %s (no known header, BTF, banner or compressed kernel in its "
-			       "0x%zx bytes)",
-		      origin, hint ? "no compressed kernel found in this wrapper" : "not a kernel image",
+	return ks_err(-EINVAL,
+		      "%s: %s (no known header, BTF, banner or compressed kernel in its "
+		      "0x%zx bytes)",
+		      origin,
+		      hint ? "no compressed kernel found in this wrapper" : "not a kernel image",
 		      s->size);
 }
 
@@ -644,20 +648,23 @@ static int open_bytes(const char *origin, struct src *s, struct ks_kernel *k, in
 		return open_compressed(origin, s, k, depth, fmt);
 	if ((arch = raw_image_arch(d, n, &be))) {
 		if (pe_extent(d, n) > n)
-			return ks_err(-EINVAL, "%s: truncated %s Image: its PE header describes "
-					       "0x%llx bytes, the file has 0x%zx",
+			return ks_err(-EINVAL,
+				      "%s: truncated %s Image: its PE header describes "
+				      "0x%llx bytes, the file has 0x%zx",
 				      origin, arch, (unsigned long long)pe_extent(d, n), n);
 		return open_raw(s, k, arch, be);
 	}
 	if (depth > 0 && !looks_like_kernel(d, n))
-		return ks_err(-EINVAL, "%s: inflates to 0x%zx bytes that are not a kernel (no ELF "
-				       "or Image header, BTF or banner)",
+		return ks_err(-EINVAL,
+			      "%s: inflates to 0x%zx bytes that are not a kernel (no ELF "
+			      "or Image header, BTF or banner)",
 			      origin, n);
 	if (depth > 0)
 		return open_raw(s, k, NULL, 0);
 	/* arm zImage: magic 0x016f2818 at 0x24 (either byte order). */
 	if (n >= 0x30 && (ks_rd32(d + 0x24, 0) == 0x016f2818 || ks_rd32(d + 0x24, 1) == 0x016f2818))
-		return open_scan(origin, s, k, ks_rd32(d + 0x24, 0) == 0x016f2818 ? "armhf" : "armeb");
+		return open_scan(origin, s, k,
+				 ks_rd32(d + 0x24, 0) == 0x016f2818 ? "armhf" : "armeb");
 	/* s390 vmlinuz: the IPL channel program at 8. */
 	if (n >= 0x18 && !memcmp(d + 8, "\x02\x00\x00\x18\x60\x00\x00\x50", 8))
 		return open_scan(origin, s, k, "s390x");

@@ -105,7 +105,7 @@ static int parse_line(const char *p, const char *end, struct ks_symtab *out)
 		return -1;
 	if (p < end && *p == ' ')
 		return -1; /* names have no spaces: this is not a symbol line */
-	if (p < end) /* "\t[module]": not part of the kernel image */
+	if (p < end)	   /* "\t[module]": not part of the kernel image */
 		return end - p > 2 && p[1] == '[' && end[-1] == ']' ? 0 : -1;
 	ks_symtab_add(out, addr, type, name, p - name);
 	return 1;
@@ -120,8 +120,9 @@ int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_
 	if (!out->source[0])
 		snprintf(out->source, sizeof(out->source), "System.map");
 	if (len && memmem(text, len < 4096 ? len : 4096, stub, sizeof(stub) - 1))
-		return ks_err(-ENODATA, "%s: a stub System.map (Debian keeps the real one in "
-					"the -dbg package)",
+		return ks_err(-ENODATA,
+			      "%s: a stub System.map (Debian keeps the real one in "
+			      "the -dbg package)",
 			      origin);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
@@ -133,8 +134,9 @@ int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_
 		if (eol > p) {
 			ret = parse_line(p, eol, out);
 			if (ret < 0)
-				return ks_err(-EINVAL, "%s: line %zu: malformed (expected \"<hex "
-						       "address> <type> <name>\"): %.*s",
+				return ks_err(-EINVAL,
+					      "%s: line %zu: malformed (expected \"<hex "
+					      "address> <type> <name>\"): %.*s",
 					      origin, line, (int)(eol - p < 60 ? eol - p : 60), p);
 			if (ret > 0) {
 				added++;
@@ -147,8 +149,9 @@ int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_
 		return ks_err(-ENODATA, "%s: no symbols", origin);
 	/* /proc/kallsyms read without privilege lists every address as 0. */
 	if (!nonzero)
-		return ks_err(-ENODATA, "%s: all %zu symbol addresses are 0 (kptr_restrict: "
-					"read it as root)",
+		return ks_err(-ENODATA,
+			      "%s: all %zu symbol addresses are 0 (kptr_restrict: "
+			      "read it as root)",
 			      origin, added);
 	return 0;
 }

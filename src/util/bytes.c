@@ -218,28 +218,28 @@ static int lzo1x_block(const uint8_t *in, size_t in_len, uint8_t *out, size_t ou
 	uint8_t *op = out, *op_end = out + out_len;
 	size_t t, dist, lits, state = 0;
 
-#define NEED_IN(x)                                                                         \
-	do {                                                                               \
-		if ((size_t)(ip_end - ip) < (size_t)(x))                                   \
-			return -EPIPE;                                                     \
+#define NEED_IN(x)                                                                                 \
+	do {                                                                                       \
+		if ((size_t)(ip_end - ip) < (size_t)(x))                                           \
+			return -EPIPE;                                                             \
 	} while (0)
-#define NEED_OUT(x)                                                                        \
-	do {                                                                               \
-		if ((size_t)(op_end - op) < (size_t)(x))                                   \
-			return -EINVAL;                                                    \
+#define NEED_OUT(x)                                                                                \
+	do {                                                                                       \
+		if ((size_t)(op_end - op) < (size_t)(x))                                           \
+			return -EINVAL;                                                            \
 	} while (0)
 	/* A zero count byte extends a length by 255 per zero, then by the next byte. */
-#define EXTEND(base)                                                                       \
-	do {                                                                               \
-		size_t z = 0;                                                              \
-		NEED_IN(1);                                                                \
-		while (*ip == 0) {                                                         \
-			if (++z > out_len / 255 + 1)                                       \
-				return -EINVAL;                                            \
-			ip++;                                                              \
-			NEED_IN(1);                                                        \
-		}                                                                          \
-		t = (base) + z * 255 + *ip++;                                              \
+#define EXTEND(base)                                                                               \
+	do {                                                                                       \
+		size_t z = 0;                                                                      \
+		NEED_IN(1);                                                                        \
+		while (*ip == 0) {                                                                 \
+			if (++z > out_len / 255 + 1)                                               \
+				return -EINVAL;                                                    \
+			ip++;                                                                      \
+			NEED_IN(1);                                                                \
+		}                                                                                  \
+		t = (base) + z * 255 + *ip++;                                                      \
 	} while (0)
 
 	NEED_IN(3);
@@ -491,14 +491,15 @@ static int gzip_decompress(const char *origin, const uint8_t *data, size_t size,
 		zr = inflate(&z, Z_NO_FLUSH);
 		len += room - z.avail_out;
 		if (len > max_out) {
-			ret = ks_err(-EFBIG, "%s: gzip data expands beyond %zu MiB; refusing", origin,
-				     max_out >> 20);
+			ret = ks_err(-EFBIG, "%s: gzip data expands beyond %zu MiB; refusing",
+				     origin, max_out >> 20);
 			goto out;
 		}
 	} while (zr == Z_OK);
 	if (zr == Z_BUF_ERROR && !z.avail_in && !in_left)
-		ret = ks_err(-EPIPE, "%s: truncated gzip data (input ends inside the stream, "
-				     "after 0x%zx bytes of output)",
+		ret = ks_err(-EPIPE,
+			     "%s: truncated gzip data (input ends inside the stream, "
+			     "after 0x%zx bytes of output)",
 			     origin, len);
 	else if (zr != Z_STREAM_END)
 		ret = ks_err(-EINVAL, "%s: corrupt gzip data: %s", origin,
@@ -527,14 +528,15 @@ static int stream_error(struct archive *a, const char *origin, const char *fmt, 
 
 	if (archive_filter_bytes(a, -1) >= (la_int64_t)size || strstr(msg, "runcated") ||
 	    strstr(msg, "No progress is possible"))
-		return ks_err(-EPIPE, "%s: truncated %s data (input ends inside the stream, "
-				      "after 0x%zx bytes of output)",
+		return ks_err(-EPIPE,
+			      "%s: truncated %s data (input ends inside the stream, "
+			      "after 0x%zx bytes of output)",
 			      origin, fmt, out_len);
 	return ks_err(-EINVAL, "%s: corrupt %s data: %s", origin, fmt, msg);
 }
 
-static int archive_decompress(const char *origin, const char *fmt, const uint8_t *data,
-			      size_t size, size_t max_out, struct ks_bytes *out)
+static int archive_decompress(const char *origin, const char *fmt, const uint8_t *data, size_t size,
+			      size_t max_out, struct ks_bytes *out)
 {
 	struct archive *a = raw_reader();
 	struct archive_entry *ent;
@@ -609,8 +611,9 @@ int ks_decompress(const char *origin, const uint8_t *data, size_t size, size_t m
 	else if (!strcmp(fmt, "lz4") && ks_rd32(data, 0) == LZ4_LEGACY_MAGIC)
 		ret = lz4_legacy_length(data, size, &len);
 	if (ret == -EPIPE)
-		return ks_err(ret, "%s: truncated %s data (the stream runs past the end of the "
-				   "input, %zu bytes)",
+		return ks_err(ret,
+			      "%s: truncated %s data (the stream runs past the end of the "
+			      "input, %zu bytes)",
 			      origin, fmt, size);
 	if (ret)
 		return ks_err(ret, "%s: corrupt %s data (bad frame or block header)", origin, fmt);

@@ -21,10 +21,9 @@
 #include "util/bytes.h"
 #include "util/err.h"
 
-#define TEXT_VA64 0xffffffff81000000ULL
-#define TEXT_VA32 0xc1000000ULL
-#define BANNER_TXT                                                                         \
-	"Linux version 9.9.9-test (ksurf@test) (cc (Test 1.0) 1.0, ld 2.0) #1 SMP 2026\n"
+#define TEXT_VA64  0xffffffff81000000ULL
+#define TEXT_VA32  0xc1000000ULL
+#define BANNER_TXT "Linux version 9.9.9-test (ksurf@test) (cc (Test 1.0) 1.0, ld 2.0) #1 SMP 2026\n"
 
 struct buf {
 	uint8_t *d;
@@ -194,9 +193,9 @@ static struct buf make_elf(const struct elf_spec *sp)
 	wr(p + 18, sp->machine, 2, be);
 	wr(p + 20, 1, 4, be);
 	wr(p + 24, va, A, be);
-	wr(p + 24 + A, ehsz, A, be);	   /* e_phoff */
-	wr(p + 24 + 2 * A, o_sh, A, be);   /* e_shoff */
-	wr(p + 28 + 3 * A, ehsz, 2, be);   /* e_ehsize */
+	wr(p + 24 + A, ehsz, A, be);	 /* e_phoff */
+	wr(p + 24 + 2 * A, o_sh, A, be); /* e_shoff */
+	wr(p + 28 + 3 * A, ehsz, 2, be); /* e_ehsize */
 	wr(p + 30 + 3 * A, phsz, 2, be);
 	wr(p + 32 + 3 * A, 2, 2, be);
 	wr(p + 34 + 3 * A, shsz, 2, be);
@@ -241,9 +240,11 @@ static struct buf make_elf(const struct elf_spec *sp)
 		uint16_t shndx;
 		uint64_t value;
 	} syms[10] = {
-		{0, 0, 0, 0},	      {0, 3, 1, 0},	    {20, 0x02, 1, 0x40}, {1, 0x12, 1, 0},
-		{7, 0x12, 1, 0x10},   {29, 0x22, 1, 0x20}, {37, 0x11, 3, 0},	 {45, 0x10, 0xfff1, 0x1234},
-		{52, 0x10, 1, 0x50},  {55, 0x10, 0, 0},
+	    {0, 0, 0, 0},	 {0, 3, 1, 0},
+	    {20, 0x02, 1, 0x40}, {1, 0x12, 1, 0},
+	    {7, 0x12, 1, 0x10},	 {29, 0x22, 1, 0x20},
+	    {37, 0x11, 3, 0},	 {45, 0x10, 0xfff1, 0x1234},
+	    {52, 0x10, 1, 0x50}, {55, 0x10, 0, 0},
 	};
 	for (size_t i = 0; i < nsym; i++) {
 		uint8_t *s = p + o_sym + i * symsz;
@@ -263,14 +264,14 @@ static struct buf make_elf(const struct elf_spec *sp)
 
 	/* name, type, flags, addr, offset, size, link, info, entsize */
 	const uint64_t shv[8][9] = {
-		{0},
-		{1, 1, 6, va, o_text, text_len, 0, 0, 0},
-		{7, 1, 2, va + (o_btf - o_text), o_btf, sp->btf->n, 0, 0, 0},
-		{12, 1, 3, 0, o_pcpu, 8, 0, 0, 0},
-		{26, 1, 0x30, 0, o_com, sizeof(comment), 0, 0, 1},
-		{35, 2, 0, 0, o_sym, nsym * symsz, 6, 3, symsz},
-		{43, 3, 0, 0, o_str, sizeof(strtab), 0, 0, 0},
-		{51, 3, 0, 0, o_shs, sizeof(shstr), 0, 0, 0},
+	    {0},
+	    {1, 1, 6, va, o_text, text_len, 0, 0, 0},
+	    {7, 1, 2, va + (o_btf - o_text), o_btf, sp->btf->n, 0, 0, 0},
+	    {12, 1, 3, 0, o_pcpu, 8, 0, 0, 0},
+	    {26, 1, 0x30, 0, o_com, sizeof(comment), 0, 0, 1},
+	    {35, 2, 0, 0, o_sym, nsym * symsz, 6, 3, symsz},
+	    {43, 3, 0, 0, o_str, sizeof(strtab), 0, 0, 0},
+	    {51, 3, 0, 0, o_shs, sizeof(shstr), 0, 0, 0},
 	};
 	for (int i = 1; i < 8; i++) {
 		sh = p + o_sh + i * shsz;
@@ -501,8 +502,8 @@ TEST(elf_kernels)
 		uint16_t machine;
 		const char *arch;
 	} v[] = {
-		{1, 0, 62, "amd64"}, {1, 1, 22, "s390x"},  {1, 0, 21, "ppc64el"},
-		{0, 0, 3, "i386"},   {0, 1, 20, "powerpc"}, {1, 0, 258, "loong64"},
+	    {1, 0, 62, "amd64"}, {1, 1, 22, "s390x"},	{1, 0, 21, "ppc64el"},
+	    {0, 0, 3, "i386"},	 {0, 1, 20, "powerpc"}, {1, 0, 258, "loong64"},
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		struct buf btf = make_btf(v[i].be);
@@ -904,8 +905,7 @@ TEST(sysmap)
 	ks_symtab_free(&st);
 
 	ks_symtab_init(&st);
-	CHECK_INT(ks_sysmap_parse("kallsyms", "0000000000000000 T a\n0 t b\n", 27, &st),
-		  -ENODATA);
+	CHECK_INT(ks_sysmap_parse("kallsyms", "0000000000000000 T a\n0 t b\n", 27, &st), -ENODATA);
 	CHECK(strstr(ks_errmsg(), "kptr_restrict") != NULL);
 	ks_symtab_free(&st);
 
