@@ -12,6 +12,7 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "surface/surface.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 static const char add_usage[] =
@@ -29,20 +30,12 @@ static const char add_usage[] =
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx)
 {
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 	struct ks_surface surf = {0};
 	struct ks_image_new img = {0};
-	double t0 = now_s();
+	double t0 = ks_now();
 	struct btf *btf;
 	int64_t id;
 	int ret;
@@ -52,8 +45,10 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		return ks_err(-EINVAL, "%s: BTF rejected by libbpf", d->sources.buf);
 	if (ctx->progress)
 		fprintf(stderr, "  extracting the surface of %s...\n", d->ident.name);
+	ks_phase("parse BTF");
 	ret = ks_surface_types(btf, &surf);
 	btf__free(btf);
+	ks_phase("surface (types)");
 	if (ret)
 		return ks_err_ctx(ret, "%s", d->sources.buf);
 	img.ident = d->ident;
@@ -73,6 +68,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
+	ks_phase("store (one transaction)");
 	if (ret == 1)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
 		       d->syms.n || d->config.n ? "; missing symbols/config filled in" : "");
@@ -80,7 +76,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
 		       "(%.2f s)\n",
 		       d->ident.name, d->btf_types, surf.n, d->syms.n,
-		       d->syms.n ? d->syms.source : "none", d->config.n, now_s() - t0);
+		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
 	ks_surface_free(&surf);
 	return ret < 0 ? ret : 0;
 }
@@ -98,7 +94,9 @@ int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
 	size_t nimg = 0;
 	int ret, failed = 0;
 
+	ks_phase("start");
 	ret = ks_ingest_collect(paths, npaths, o, &imgs, &nimg);
+	ks_phase("read inputs, open kernels");
 	if (ret) {
 		ks_cmd_fail();
 		goto out;
@@ -112,6 +110,7 @@ int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
 		ks_cmd_fail();
 		goto out;
 	}
+	ks_phase("open dataset");
 	for (size_t i = 0; i < nimg; i++) {
 		if (ingest_one(st, &imgs[i], ctx)) {
 			ks_cmd_fail();
@@ -121,6 +120,7 @@ int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
 	ret = failed ? KS_EXIT_ERROR : 0;
 out:
 	ks_store_close(st);
+	ks_phase("close dataset (checkpoint)");
 	for (size_t i = 0; i < nimg; i++)
 		ks_image_data_free(&imgs[i]);
 	free(imgs);

@@ -31,8 +31,8 @@ int ks_change_is_layout(enum ks_change_type t);
 
 /*
  * One change. old/new are human strings (a member declaration "sector_t write_offset",
- * "unsigned int x: 3"; an enumerator "BPF_FOO = 3"; a bit offset "64"; a size in bytes
- * "72"; a bitfield width "3" or "not a bitfield"; a typedef's target type; a kind
+ * "unsigned int x: 3"; an enumerator "BPF_FOO = 3"; an offset "byte 8" or "bit 3"; a size
+ * "72 bytes"; a bitfield width "3" or "not a bitfield"; a typedef's target type; a kind
  * name), NULL where not applicable; subject names what changed (field or enumerator
  * name; the item's name for size, typedef and kind changes). An enum whose size changes
  * reports size_changed, as a struct does. See docs/defs.md.

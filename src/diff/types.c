@@ -66,6 +66,16 @@ static void bits_text(json_t *m, struct strbuf *sb)
 		sb_add(sb, "not a bitfield");
 }
 
+/* Offsets read as C programmers count them: "byte 144", or "bit 1155" inside a byte. */
+static void offset_text(json_int_t bits, struct strbuf *sb)
+{
+	sb_reset(sb);
+	if (bits % 8)
+		sb_addf(sb, "bit %lld", (long long)bits);
+	else
+		sb_addf(sb, "byte %lld", (long long)(bits / 8));
+}
+
 /* Type, offset and bitfield changes of one field present on both sides. */
 static void diff_member(json_t *o, json_t *n, struct ks_changes *out)
 {
@@ -79,10 +89,8 @@ static void diff_member(json_t *o, json_t *n, struct ks_changes *out)
 		ks_changes_add(out, KS_CHG_FIELD_TYPE, name, a.buf, member_text(n, &b));
 	}
 	if (int_of(o, "offset") != int_of(n, "offset")) {
-		sb_reset(&a);
-		sb_reset(&b);
-		sb_addf(&a, "%lld", (long long)int_of(o, "offset"));
-		sb_addf(&b, "%lld", (long long)int_of(n, "offset"));
+		offset_text(int_of(o, "offset"), &a);
+		offset_text(int_of(n, "offset"), &b);
 		ks_changes_add(out, KS_CHG_LAYOUT_OFFSET, name, a.buf, b.buf);
 	}
 	if (int_of(o, "bits") != int_of(n, "bits")) {
@@ -100,8 +108,8 @@ static void diff_size(json_t *o, json_t *n, struct ks_changes *out)
 
 	if (int_of(o, "size") == int_of(n, "size"))
 		return;
-	snprintf(a, sizeof(a), "%lld", (long long)int_of(o, "size"));
-	snprintf(b, sizeof(b), "%lld", (long long)int_of(n, "size"));
+	snprintf(a, sizeof(a), "%lld bytes", (long long)int_of(o, "size"));
+	snprintf(b, sizeof(b), "%lld bytes", (long long)int_of(n, "size"));
 	ks_changes_add(out, KS_CHG_LAYOUT_SIZE, str_of(n, "name"), a, b);
 }
 

@@ -15,6 +15,7 @@
  *                               it sorts before 6.6.0 (dpkg's convention)
  */
 #include "ingest/identity.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -89,22 +90,22 @@ void ks_identity_override(struct ks_identity *dst, const struct ks_identity *src
 void ks_identity_make_name(struct ks_identity *id)
 {
 	const char *parts[] = {id->version, id->revision, id->flavor, id->arch};
-	size_t len = 0;
-	char *name;
+	struct strbuf sb = STRBUF_INIT;
 
-	for (size_t i = 0; i < 4; i++)
-		len += (parts[i] && *parts[i] ? strlen(parts[i]) : strlen("unknown")) + 1;
-	name = malloc(len);
-	if (!name)
-		abort();
-	name[0] = '\0';
+	/* Unknown parts are left out ("6.18.44-fc-v657-amd64"); nothing known at all
+	 * still needs a name. */
+	sb_init(&sb);
 	for (size_t i = 0; i < 4; i++) {
-		if (i)
-			strcat(name, "-");
-		strcat(name, parts[i] && *parts[i] ? parts[i] : "unknown");
+		if (!parts[i] || !*parts[i])
+			continue;
+		if (sb.len)
+			sb_addc(&sb, '-');
+		sb_add(&sb, parts[i]);
 	}
+	if (!sb.len)
+		sb_add(&sb, "unknown");
 	free(id->name);
-	id->name = name;
+	id->name = sb_detach(&sb);
 }
 
 /* ---- architecture hints in flavor names ---- */

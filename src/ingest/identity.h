@@ -39,7 +39,7 @@ void ks_identity_override(struct ks_identity *dst, const struct ks_identity *src
 void ks_identity_from_release(struct ks_identity *id, const char *release, const char *pkg_version,
 			      const char *pkg_arch);
 
-/* Build id->name from the fields ("unknown" for NULL or "" ones). */
+/* Build id->name from the known fields, "-"-joined ("unknown" when none is known). */
 void ks_identity_make_name(struct ks_identity *id);
 
 /* Debian arch name for a flavor's hint ("cloud-amd64" -> "amd64", "armmp" -> "armhf"). */

@@ -311,7 +311,7 @@ static void hash_hex(const uint8_t *data, size_t size, char out[65])
 
 /* "# Linux/x86 6.1.176 Kernel Configuration" and CONFIG_BUILD_SALT="6.1.0-50-amd64". */
 static void identity_from_config(const struct ks_config *c, const char *text,
-				 struct ks_identity *id)
+				 const char *known_release, struct ks_identity *id)
 {
 	char family[32], version[64];
 	const char *l = strstr(text, "# Linux/");
@@ -324,9 +324,14 @@ static void identity_from_config(const struct ks_config *c, const char *text,
 			char *rel = strndup(v + 1, n - 2);
 			struct ks_identity t = {0};
 
-			ks_identity_from_release(&t, rel, NULL, NULL);
-			ks_identity_fill(id, &t);
-			ks_identity_free(&t);
+			/* Debian's salt is the release; another distro's salt may be
+			 * anything, so it only speaks for an image whose release is unknown
+			 * or the same. */
+			if (!known_release || !strcmp(known_release, rel)) {
+				ks_identity_from_release(&t, rel, NULL, NULL);
+				ks_identity_fill(id, &t);
+				ks_identity_free(&t);
+			}
 			free(rel);
 		}
 	}
@@ -367,7 +372,7 @@ static int attach_config(struct ks_image_data *d, struct part *p)
 	if (!ret) {
 		struct ks_identity t = {0};
 
-		identity_from_config(&d->config, text, &t);
+		identity_from_config(&d->config, text, d->ident.release, &t);
 		ks_identity_fill(&d->ident, &t);
 		ks_identity_free(&t);
 		d->config_source = strdup(p->origin);
@@ -400,6 +405,8 @@ static int attach_sysmap(struct ks_image_data *d, struct part *p)
 		ks_symtab_free(&st);
 		return 0;
 	}
+	if (strstr(p->origin, "/proc/kallsyms"))
+		snprintf(st.source, sizeof(st.source), "/proc/kallsyms");
 	if (d->syms.n)
 		ks_symtab_free(&d->syms);
 	d->syms = st;

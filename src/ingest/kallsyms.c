@@ -69,12 +69,12 @@
 #include "ingest/kimage.h"
 #include "util/err.h"
 
-#define MAX_ENTRY	520	/* bytes of one names entry: 2 length bytes + 513 tokens */
-#define MAX_NAME	1024	/* longest expanded type+name accepted (kernel: 512) */
-#define MARKER_WINDOW	(16u << 20) /* how far before the token table markers may be */
+#define MAX_ENTRY     520	  /* bytes of one names entry: 2 length bytes + 513 tokens */
+#define MAX_NAME      1024	  /* longest expanded type+name accepted (kernel: 512) */
+#define MARKER_WINDOW (16u << 20) /* how far before the token table markers may be */
 /* Bounds on the search, so crafted input cannot make it quadratic; a real kernel has
  * one token table and its markers are among the first few candidates. */
-#define MAX_TABLES	16
+#define MAX_TABLES	 16
 #define MAX_MARKER_TRIES 256
 
 static uint64_t rd(const uint8_t *p, int size, int be)
@@ -140,9 +140,9 @@ static void reached(struct probe *pr, int stage, size_t where, uint32_t num_syms
 
 /*
  * Tokens 0x30.. of a token table starting at the digit run `digits`: 0xd0 strings of
- * symbol characters, some longer than one. This rules out the u16 character tables
- * (console fonts, code pages) that contain the same run. Returns the table's end, 0
- * when it is not one.
+ * symbol characters, some longer than one, none longer than a symbol. This rules out
+ * the u16 character tables (console fonts, code pages) that contain the same run.
+ * Returns the table's end, 0 when it is not one.
  */
 static size_t token_table_end(const uint8_t *img, size_t size, size_t digits)
 {
@@ -151,7 +151,7 @@ static size_t token_table_end(const uint8_t *img, size_t size, size_t digits)
 
 	for (n = 0x30; n < 0x100; n++) {
 		for (start = pos; pos < size && img[pos]; pos++)
-			if (img[pos] <= ' ' || img[pos] >= 0x7f)
+			if (img[pos] <= ' ' || img[pos] >= 0x7f || pos - start >= MAX_NAME)
 				return 0;
 		if (pos == size)
 			return 0;
@@ -165,8 +165,8 @@ static size_t token_table_end(const uint8_t *img, size_t size, size_t digits)
  * Is there a token index at `idx` for the token table whose tokens 0x30.. start at
  * `digits` and which ends at `end`? Sets *table to the table's start.
  */
-static int token_index_ok(const uint8_t *img, size_t size, size_t digits, size_t end,
-			  size_t idx, int be, size_t *table)
+static int token_index_ok(const uint8_t *img, size_t size, size_t digits, size_t end, size_t idx,
+			  int be, size_t *table)
 {
 	size_t t, s, next;
 	int k;
@@ -180,8 +180,7 @@ static int token_index_ok(const uint8_t *img, size_t size, size_t digits, size_t
 		s = t + ks_rd16(img + idx + 2 * k, be);
 		next = k < 255 ? t + ks_rd16(img + idx + 2 * k + 2, be) : end;
 		/* Exactly one NUL-terminated string between consecutive entries. */
-		if (next <= s || next > end || img[next - 1] ||
-		    memchr(img + s, 0, next - 1 - s))
+		if (next <= s || next > end || img[next - 1] || memchr(img + s, 0, next - 1 - s))
 			return 0;
 	}
 	*table = t;
@@ -189,8 +188,8 @@ static int token_index_ok(const uint8_t *img, size_t size, size_t digits, size_t
 }
 
 /* The token index right after the table ending at `end` (0-7 bytes of alignment). */
-static int find_token_index(const uint8_t *img, size_t size, size_t digits, size_t end,
-			    int be, struct ks_kallsyms_layout *lay)
+static int find_token_index(const uint8_t *img, size_t size, size_t digits, size_t end, int be,
+			    struct ks_kallsyms_layout *lay)
 {
 	size_t idx, prev = SIZE_MAX;
 	int a;
@@ -451,11 +450,13 @@ static void try_ptr_size(const uint8_t *img, size_t size, struct ks_kallsyms_lay
 		field = cand.num_syms_off - f;
 		/* num_syms, relative_base and the arrays before them are pointer-aligned
 		 * (which also tells a big-endian long's halves apart) */
-		if (field % ps || field < ps + s4 + 4)
+		if (field % ps)
 			continue;
 		cand.mode = KS_KALLSYMS_ABSOLUTE;
 		if (field >= cand.num_syms * ps)
 			try_addrs(img, size, best, cand, field - cand.num_syms * ps, ps, 0);
+		if (field < ps + s4 + 4)
+			continue;
 		rb = field - ps;
 		for (m = KS_KALLSYMS_BASE_RELATIVE; m <= KS_KALLSYMS_ABS_PERCPU; m++) {
 			cand.mode = m;
@@ -466,13 +467,12 @@ static void try_ptr_size(const uint8_t *img, size_t size, struct ks_kallsyms_lay
 }
 
 /* Pick the reading of the addresses that is sorted; 0 or -ENOENT. */
-static int find_addrs(const uint8_t *img, size_t size, int ptr_size,
-		      struct ks_kallsyms_layout *lay)
+static int find_addrs(const uint8_t *img, size_t size, int ptr_size, struct ks_kallsyms_layout *lay)
 {
 	struct ks_kallsyms_layout best = *lay;
 	int ps;
 
-	/* The kernel sorts by address; allow a few strays (absolute symbols at the end). */
+	/* The kernel sorts by address; allow a few strays, not one in 256. */
 	best.descents = lay->num_syms / 256 + 4;
 	for (ps = 8; ps >= 4; ps -= 4) {
 		if (ptr_size && ps != ptr_size)
@@ -513,9 +513,10 @@ static int probe_error(const char *origin, const struct probe *pr)
 	case 0:
 		return ks_err(-ENOENT, "%s: no kallsyms tables in the kernel image", origin);
 	case 1:
-		return ks_err(-EINVAL,
-			      "%s: kallsyms token table at 0x%zx has no matching kallsyms_token_index",
-			      origin, pr->where);
+		return ks_err(
+		    -EINVAL,
+		    "%s: kallsyms token table near 0x%zx has no matching kallsyms_token_index",
+		    origin, pr->where);
 	case 2:
 		return ks_err(-EINVAL,
 			      "%s: kallsyms token table at 0x%zx: no kallsyms_markers, "
@@ -532,7 +533,8 @@ static int probe_error(const char *origin, const struct probe *pr)
 int ks_kallsyms_locate(const char *origin, const uint8_t *img, size_t size, int big_endian,
 		       int ptr_size, struct ks_kallsyms_layout *lay)
 {
-	static const char digits[] = "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9";
+	static const char digits[] = {'0', 0, '1', 0, '2', 0, '3', 0, '4', 0,
+				      '5', 0, '6', 0, '7', 0, '8', 0, '9', 0};
 	struct probe pr = {0};
 	const uint8_t *hit;
 	size_t from;
@@ -544,9 +546,9 @@ int ks_kallsyms_locate(const char *origin, const uint8_t *img, size_t size, int 
 			hit = memmem(img + from, size - from, digits, sizeof(digits));
 			if (!hit)
 				break;
-			/* Token 0x2f ends right before token 0x30. */
 			if (pr.tables >= MAX_TABLES)
 				break;
+			/* Token 0x2f ends right before token 0x30. */
 			if (hit[-1] == 0 &&
 			    !locate_at(img, size, (size_t)(hit - img), be, ptr_size, lay, &pr))
 				return 0;
@@ -558,7 +560,7 @@ int ks_kallsyms_locate(const char *origin, const uint8_t *img, size_t size, int 
 /* The 256 tokens as (start, length), from a validated index. */
 struct tokens {
 	const uint8_t *s[256];
-	uint16_t len[256];
+	uint32_t len[256];
 };
 
 static int load_tokens(const uint8_t *img, size_t size, const struct ks_kallsyms_layout *lay,
@@ -571,10 +573,10 @@ static int load_tokens(const uint8_t *img, size_t size, const struct ks_kallsyms
 	for (k = 0; k < 256; k++) {
 		s = lay->token_table + ks_rd16(img + lay->token_index + 2 * k, lay->big_endian);
 		nul = s < size ? memchr(img + s, 0, size - s) : NULL;
-		if (!nul)
+		if (!nul || nul - (img + s) > MAX_NAME)
 			return -EINVAL;
 		tok->s[k] = img + s;
-		tok->len[k] = (uint16_t)(nul - (img + s));
+		tok->len[k] = (uint32_t)(nul - (img + s));
 	}
 	return 0;
 }
@@ -609,7 +611,8 @@ int ks_kallsyms_decode(const char *origin, const uint8_t *img, size_t size,
 			uint8_t t = img[pos + j];
 
 			if (n + tok.len[t] > sizeof(buf))
-				return ks_err(-EINVAL, "%s: kallsyms symbol %u expands beyond %zu bytes",
+				return ks_err(-EINVAL,
+					      "%s: kallsyms symbol %u expands beyond %zu bytes",
 					      origin, i, sizeof(buf));
 			memcpy(buf + n, tok.s[t], tok.len[t]);
 			n += tok.len[t];

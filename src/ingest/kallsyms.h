@@ -18,19 +18,19 @@ enum ks_kallsyms_mode {
 /* Where the tables sit in an image (byte offsets into it) and how to read them. */
 struct ks_kallsyms_layout {
 	int big_endian;
-	int ptr_size;		  /* 4 or 8: width of relative_base / absolute addresses */
+	int ptr_size; /* 4 or 8: width of relative_base / absolute addresses */
 	size_t token_table, token_index;
-	size_t num_syms_off;	  /* the u32 holding the count (low half of a long) */
+	size_t num_syms_off; /* the u32 holding the count (low half of a long) */
 	uint32_t num_syms;
 	size_t names, names_len;
 	size_t markers;
-	int marker_size;	  /* 4 (u32, newer kernels) or 8 (unsigned long) */
+	int marker_size; /* 4 (u32, newer kernels) or 8 (unsigned long) */
 	uint32_t num_markers;
 	enum ks_kallsyms_mode mode;
-	size_t addrs;		  /* kallsyms_addresses or kallsyms_offsets */
-	int addr_size;		  /* 4, or 8 for 64-bit absolute addresses */
-	uint64_t relative_base;	  /* base-relative modes only; 0 when unrelocated */
-	uint32_t descents;	  /* symbols whose address is below the previous one */
+	size_t addrs;		/* kallsyms_addresses or kallsyms_offsets */
+	int addr_size;		/* 4, or 8 for 64-bit absolute addresses */
+	uint64_t relative_base; /* base-relative modes only; 0 when unrelocated */
+	uint32_t descents;	/* symbols whose address is below the previous one */
 };
 
 /* "place-relative s32 offsets" and the like, for messages and tests. */

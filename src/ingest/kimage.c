@@ -14,13 +14,13 @@
  */
 #include "ingest/kimage.h"
 
-#include <bpf/btf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ingest/elf.h"
+#include "ingest/kmarks.h"
 #include "util/err.h"
 
 #define KERNEL_MAX    (1ULL << 30) /* no kernel decompresses to more */
@@ -28,9 +28,6 @@
 #define PAYLOAD_RATIO 64 /* kernels compress 3-10x; more is a bomb */
 #define SCAN_TRIES    256
 #define MAX_DEPTH     2
-#define BANNER	      "Linux version "
-#define BANNER_LEN    (sizeof(BANNER) - 1)
-#define HOST_BE	      (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 #define MSG_MAX	      512
 
 /* Input bytes; own is set when they were decompressed here and may be taken. */
@@ -61,189 +58,11 @@ static int arch_index(const char *arch)
 	return -1;
 }
 
-/*
- * Check a BTF header the way libbpf will, so a stray magic costs a few compares and
- * not a libbpf parse. Returns 1 and the blob's length, or 0.
- */
-static int btf_header_ok(const uint8_t *p, size_t avail, int be, size_t *len)
-{
-	uint32_t hdr_len, type_off, type_len, str_off, str_len;
-	uint64_t end;
-
-	if (avail < 24 || p[2] != 1 || p[3] != 0)
-		return 0;
-	hdr_len = ks_rd32(p + 4, be);
-	type_off = ks_rd32(p + 8, be);
-	type_len = ks_rd32(p + 12, be);
-	str_off = ks_rd32(p + 16, be);
-	str_len = ks_rd32(p + 20, be);
-	/* libbpf byte-swaps only the 24-byte header it knows. */
-	if (hdr_len < 24 || hdr_len > 256 || (be != HOST_BE && hdr_len != 24))
-		return 0;
-	if (type_off % 4 || (uint64_t)type_off + type_len > str_off || !str_len)
-		return 0;
-	end = (uint64_t)hdr_len + str_off + str_len;
-	if (end > avail || p[hdr_len + str_off] || p[end - 1])
-		return 0;
-	*len = end;
-	return 1;
-}
-
-/* libbpf's "long" size: the pointer size when nothing else tells. */
-static int btf_long_size(const struct btf *btf)
-{
-	uint32_t i, n = btf__type_cnt(btf);
-
-	for (i = 1; i < n; i++) {
-		const struct btf_type *t = btf__type_by_id(btf, i);
-		const char *name;
-
-		if (!btf_is_int(t))
-			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (name && (!strcmp(name, "long int") || !strcmp(name, "long unsigned int")))
-			return t->size == 4 || t->size == 8 ? (int)t->size : 0;
-	}
-	return 0;
-}
-
-/* Does libbpf accept the blob? Also its "long" size when ptr_size is given. */
-static int btf_parses(const uint8_t *p, size_t len, int *ptr_size)
-{
-	struct btf *btf = len <= UINT32_MAX ? btf__new(p, (uint32_t)len) : NULL;
-
-	if (!btf)
-		return 0;
-	if (ptr_size)
-		*ptr_size = btf_long_size(btf);
-	btf__free(btf);
-	return 1;
-}
-
-int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int *big_endian)
-{
-	static const uint8_t magic[2][4] = {{0x9f, 0xeb, 1, 0}, {0xeb, 0x9f, 1, 0}};
-	const uint8_t *next[2], *end = data + size;
-
-	if (!data)
-		return -ENOENT;
-	for (int o = 0; o < 2; o++)
-		next[o] = memmem(data, size, magic[o], 4);
-	while (next[0] || next[1]) {
-		int o = !next[0] || (next[1] && next[1] < next[0]);
-		const uint8_t *p = next[o];
-		size_t blen;
-
-		if (btf_header_ok(p, end - p, o, &blen) && btf_parses(p, blen, NULL)) {
-			*off = p - data;
-			*len = blen;
-			*big_endian = o;
-			return 0;
-		}
-		next[o] = memmem(p + 1, end - p - 1, magic[o], 4);
-	}
-	return -ENOENT;
-}
-
-/* Index of the ')' closing the group that opens at p[0] == '(', or NULL. */
-static const char *group_end(const char *p)
-{
-	int depth = 0;
-
-	for (; *p; p++) {
-		depth += *p == '(';
-		if (*p == ')' && --depth == 0)
-			return p;
-	}
-	return NULL;
-}
-
-/* "Linux version R (builder) (compiler, linker) #1 ...": the second group. */
-static void banner_compiler(struct ks_kernel *k)
-{
-	const char *p = k->banner + BANNER_LEN + strlen(k->release) + 1, *e = group_end(p);
-
-	if (!e || e[1] != ' ' || e[2] != '(' || !(p = group_end(e + 2)))
-		return;
-	k->compiler = strndup(e + 3, p - e - 3);
-	if (!k->compiler)
-		abort();
-}
-
-/*
- * Length of a linux_banner at p ("Linux version <release> (...") and of its release,
- * or 0 when p is only the words (a format string, a message).
- */
-static size_t banner_at(const uint8_t *p, const uint8_t *end, size_t *rel_len)
-{
-	const uint8_t *r = p + BANNER_LEN, *q = r, *e;
-
-	while (q < end && q - r < 64 && *q > ' ' && *q < 0x7f)
-		q++;
-	if (q == r || end - q < 2 || q[0] != ' ' || q[1] != '(')
-		return 0;
-	for (e = q; e < end && e - p < 1024 && *e >= ' ' && *e < 0x7f; e++)
-		;
-	*rel_len = q - r;
-	return e - p;
-}
-
-static int has_banner(const uint8_t *d, size_t n)
-{
-	const uint8_t *p = d, *end = d + n;
-	size_t rel;
-
-	for (; p < end && (p = memmem(p, end - p, BANNER, BANNER_LEN)); p += BANNER_LEN)
-		if (banner_at(p, end, &rel))
-			return 1;
-	return 0;
-}
-
 /* Do the bytes have a kernel's marks: an ELF header, a BTF magic or a banner? */
 static int looks_like_kernel(const uint8_t *d, size_t n)
 {
 	return (n >= 4 && !memcmp(d, "\177ELF", 4)) || memmem(d, n, "\x9f\xeb\x01\x00", 4) ||
-	       memmem(d, n, "\xeb\x9f\x01\x00", 4) || has_banner(d, n);
-}
-
-/* "... ) #1 SMP ...": the banner carries the build number. */
-static int has_build_number(const uint8_t *p, size_t len)
-{
-	const uint8_t *h = memmem(p, len, ") #", 3);
-
-	return h && h + 3 < p + len && h[3] >= '0' && h[3] <= '9';
-}
-
-/*
- * linux_banner: the first "Linux version <release> (" in the image. Since 6.1 a
- * kernel holds two, one without the build number ("# SMP"); the one with it is what
- * /proc/version shows, so it wins when present.
- */
-static void read_banner(struct ks_kernel *k)
-{
-	const uint8_t *d = k->image.data, *end = d + k->image.size, *p = d, *best = NULL;
-	size_t len, rel, best_len = 0, best_rel = 0;
-
-	for (; p < end && (p = memmem(p, end - p, BANNER, BANNER_LEN)); p += BANNER_LEN) {
-		if (!(len = banner_at(p, end, &rel)))
-			continue;
-		if (!best) {
-			best = p, best_len = len, best_rel = rel;
-			if (has_build_number(p, len))
-				break;
-		} else if (rel == best_rel && !memcmp(p, best, BANNER_LEN + rel) &&
-			   has_build_number(p, len)) {
-			best = p, best_len = len;
-			break;
-		}
-	}
-	if (!best)
-		return;
-	k->banner = strndup((const char *)best, best_len);
-	k->release = strndup((const char *)best + BANNER_LEN, best_rel);
-	if (!k->banner || !k->release)
-		abort();
-	banner_compiler(k);
+	       memmem(d, n, "\xeb\x9f\x01\x00", 4) || ks_banner_present(d, n);
 }
 
 static void take_image(struct ks_kernel *k, struct src *s)
@@ -351,7 +170,7 @@ static void fill_arch(struct ks_kernel *k, const char *hint, int hint_be)
 	if (!k->ptr_size && i >= 0)
 		k->ptr_size = arches[i].ptr_size;
 	if (!k->ptr_size && k->btf_size)
-		btf_parses(k->image.data + k->btf_off, k->btf_size, &k->ptr_size);
+		ks_btf_parses(k->image.data + k->btf_off, k->btf_size, &k->ptr_size);
 }
 
 static int open_raw_btf(const char *origin, struct src *s, struct ks_kernel *k)
@@ -359,12 +178,12 @@ static int open_raw_btf(const char *origin, struct src *s, struct ks_kernel *k)
 	int be = s->data[0] == 0xeb;
 	size_t len;
 
-	if (!btf_header_ok(s->data, s->size, be, &len))
+	if (!ks_btf_header_ok(s->data, s->size, be, &len))
 		return ks_err(-EINVAL,
 			      "%s: bad BTF header (version, length or section bounds "
 			      "do not fit the 0x%zx-byte file)",
 			      origin, s->size);
-	if (!btf_parses(s->data, len, &k->ptr_size))
+	if (!ks_btf_parses(s->data, len, &k->ptr_size))
 		return ks_err(-EINVAL, "%s: corrupt BTF (libbpf rejects its types or strings)",
 			      origin);
 	take_image(k, s);
@@ -384,14 +203,14 @@ static int open_elf(const char *origin, struct src *s, struct ks_kernel *k)
 	int ret, be;
 
 	take_image(k, s);
-	read_banner(k);
+	ks_banner_read(k);
 	if ((ret = ks_elf_read(origin, k)))
 		return ret;
 	set_str(k->packing, sizeof(k->packing), "elf-uncompressed");
 	if (k->btf_size) {
 		p = k->image.data + k->btf_off;
-		if (k->btf_size < 4 || !btf_header_ok(p, k->btf_size, p[0] == 0xeb, &len) ||
-		    !btf_parses(p, len, NULL))
+		if (k->btf_size < 4 || !ks_btf_header_ok(p, k->btf_size, p[0] == 0xeb, &len) ||
+		    !ks_btf_parses(p, len, NULL))
 			return ks_err(-EINVAL, "%s: corrupt .BTF section (0x%zx bytes at 0x%zx)",
 				      origin, k->btf_size, k->btf_off);
 		k->btf_size = len;
@@ -414,7 +233,7 @@ static int open_raw(struct src *s, struct ks_kernel *k, const char *hint, int hi
 		set_str(k->arch, sizeof(k->arch), arch);
 		hint_be = be;
 	}
-	read_banner(k);
+	ks_banner_read(k);
 	if (!ks_btf_scan(k->image.data, k->image.size, &k->btf_off, &k->btf_size, &k->big_endian))
 		set_str(k->btf_found_by, sizeof(k->btf_found_by), "magic scan");
 	set_str(k->packing, sizeof(k->packing), "raw-image");
@@ -481,11 +300,17 @@ static int open_zboot(const char *origin, struct src *s, struct ks_kernel *k, in
 			      "of file (size 0x%zx)",
 			      origin, off, plen, s->size);
 	fmt = ks_compression_name(d + off, plen);
-	if (!fmt)
+	if (!fmt) {
+		char name[9] = "";
+
+		/* The header's own word for it, printable only: messages are one line. */
+		for (int i = 0; i < 8 && d[24 + i] > ' ' && d[24 + i] < 0x7f; i++)
+			name[i] = (char)d[24 + i];
 		return ks_err(-EINVAL,
 			      "%s: EFI zboot payload at 0x%x: unknown compression "
-			      "(header says \"%.8s\")",
-			      origin, off, (const char *)d + 24);
+			      "(header says \"%s\")",
+			      origin, off, name);
+	}
 	snprintf(where, sizeof(where), "%s: zboot payload (%s at 0x%x)", origin, fmt, off);
 	if (arch)
 		set_str(k->arch, sizeof(k->arch), arch);
@@ -610,7 +435,7 @@ static int open_scan(const char *origin, struct src *s, struct ks_kernel *k, con
 	ret = scan_streams(origin, s, k, hint, &first_err, msg);
 	if (ret)
 		return ret < 0 ? ret : 0;
-	if (!hint && has_banner(s->data, s->size))
+	if (!hint && ks_banner_present(s->data, s->size))
 		return open_raw(s, k, NULL, 0);
 	if (first_err)
 		return ks_err(first_err, "%s", msg);

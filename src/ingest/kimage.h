@@ -25,18 +25,24 @@ struct ks_kernel {
 	char *banner;		 /* the whole "Linux version ..." line, or NULL */
 	char *compiler;		 /* ELF .comment / banner compiler, or NULL */
 	char packing[64];	 /* how it was packed: "x86-bzImage/zstd@0x52cc", "raw-image",
-				    "efi-zboot/zstd@0x...", "elf-uncompressed", "raw-btf" */
-	char btf_found_by[32];	 /* "ELF .BTF section", "magic scan", "raw BTF file" */
+				    "efi-zboot/zstd@0x...", "elf-uncompressed", "raw-btf",
+				    "scan/xz@0xed44" (stream found by scanning a zImage or s390
+				    vmlinuz), "<fmt>/<inner>" for a whole compressed file
+				    ("gzip/raw-image" for Image.gz, "xz/raw-btf") */
+	char btf_found_by[32];	 /* "ELF .BTF section", "magic scan", "raw BTF file", or "" */
 	struct ks_symtab elf_syms; /* ELF .symtab when the image has one (n == 0 otherwise) */
-	uint64_t base_addr;	 /* address of the image start (ELF: lowest PT_LOAD vaddr) */
+	uint64_t base_addr;	 /* address of the image start (ELF: vaddr of the first PT_LOAD
+				    in the file; x86-64 links its per-CPU segment at 0) */
 };
 
 /*
  * Open a kernel from bytes. `origin` names the input in messages. Takes ownership of
  * nothing: copies or decompresses into k->image. Returns 0, or a negative errno with
- * one clear message (e.g. "vmlinuz-7.2.13+deb14-armmp: no BTF in the kernel (built
- * without CONFIG_DEBUG_INFO_BTF); its types need DWARF from the -dbg package").
+ * one clear message naming origin and what is wrong (e.g. "vmlinuz: bzImage payload at
+ * 0x52cc (0xd9eebc bytes) runs past end of file (size 0x49fb55)"); -EPIPE when a
+ * compressed payload is cut short. On error k is left empty (ks_kernel_free is safe).
  * A kernel without BTF is not an error here: btf_size is 0 and the caller decides.
+ * Decompressed sizes are capped (1 GiB, and 64x the compressed stream).
  */
 int ks_kernel_open(const char *origin, const uint8_t *data, size_t size, struct ks_kernel *k);
 void ks_kernel_free(struct ks_kernel *k);
@@ -44,8 +50,9 @@ void ks_kernel_free(struct ks_kernel *k);
 /*
  * Find a BTF blob by its header magic (0xeB9F, either byte order) in arbitrary bytes.
  * Validates the header (version 1, hdr_len, type/str sections in bounds, string
- * section starting with NUL) and returns the first candidate that libbpf accepts.
- * 0 and *off, *len, *big_endian set, -ENOENT when none.
+ * section starting and ending with NUL) and returns the first candidate that libbpf
+ * accepts; *len is hdr_len + str_off + str_len. 0 and *off, *len, *big_endian set,
+ * -ENOENT when none.
  */
 int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int *big_endian);
 

@@ -111,6 +111,20 @@ static int parse_line(const char *p, const char *end, struct ks_symtab *out)
 	return 1;
 }
 
+/* The error for a bad line, quoting its start (printable bytes only: one line). */
+static int malformed(const char *origin, size_t line, const char *p, const char *eol)
+{
+	char quote[61];
+	size_t i;
+
+	for (i = 0; i < sizeof(quote) - 1 && p + i < eol; i++)
+		quote[i] = p[i] >= ' ' && p[i] < 0x7f ? p[i] : '?';
+	quote[i] = '\0';
+	return ks_err(-EINVAL,
+		      "%s: line %zu: malformed (expected \"<hex address> <type> <name>\"): %s",
+		      origin, line, quote);
+}
+
 int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_symtab *out)
 {
 	static const char stub[] = "The real System.map is in";
@@ -134,10 +148,7 @@ int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_
 		if (eol > p) {
 			ret = parse_line(p, eol, out);
 			if (ret < 0)
-				return ks_err(-EINVAL,
-					      "%s: line %zu: malformed (expected \"<hex "
-					      "address> <type> <name>\"): %.*s",
-					      origin, line, (int)(eol - p < 60 ? eol - p : 60), p);
+				return malformed(origin, line, p, eol);
 			if (ret > 0) {
 				added++;
 				nonzero += out->syms[out->n - 1].addr != 0;

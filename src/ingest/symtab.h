@@ -35,10 +35,13 @@ static inline const char *ks_sym_name(const struct ks_symtab *st, const struct k
 void ks_symtab_sort(struct ks_symtab *st);
 
 /*
- * Parse System.map or /proc/kallsyms text ("<hex addr> <type> <name>[\t[module]]").
+ * Parse System.map or /proc/kallsyms text ("<hex addr> <type> <name>[\t[module]]")
+ * and append to out (initialized by the caller; source set to "System.map" when
+ * empty). Module symbols ("\t[mod]") are skipped: they are not in the image.
  * Debian ships a one-line stub ("ffffffffffffffff B The real System.map is in the
  * linux-image-<version>-dbg package"): returns -ENODATA for it so the caller falls back
- * to the kallsyms tables. Malformed lines give -EINVAL naming the line number.
+ * to the kallsyms tables; also -ENODATA for no symbols or all addresses 0 (kallsyms
+ * read without privilege). Malformed lines give -EINVAL naming the line number.
  */
 int ks_sysmap_parse(const char *origin, const char *text, size_t len, struct ks_symtab *out);
 

@@ -133,6 +133,8 @@ static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 
 	sb_init(&sb);
 	fprintf(out, "\n%s%s%s\n", st->bold, g->name, st->reset);
+	if (!ks_group_npairs(g))
+		fprintf(out, "%sOne image only: nothing to compare%s\n", st->dim, st->reset);
 	for (size_t k = 0; k < ks_group_npairs(g) && !ret; k++) {
 		size_t a, b;
 		struct pair_result r;

@@ -10,6 +10,7 @@
 #include "ingest/config.h"
 #include "ingest/symtab.h"
 #include "surface/surface.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 static const char list_sql[] =
@@ -101,7 +102,7 @@ static int insert_symbols(struct ks_store *st, int64_t id, const struct ks_symta
 	sqlite3_stmt *s;
 	int ret;
 
-	if ((ret = ks_db_prepare(st, "INSERT INTO symbol(image_id, name, addr, type) VALUES(?,?,?,?)",
+	if ((ret = ks_db_prepare(st, "INSERT OR IGNORE INTO symbol(image_id, name, addr, type) VALUES(?,?,?,?)",
 				 &s)))
 		return ret;
 	for (size_t i = 0; i < syms->n; i++) {
@@ -361,12 +362,15 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 	}
 	if ((ret = insert_image_row(st, img, &id)) || (ret = insert_btf(st, id, img->btf, img->btf_size)))
 		goto fail;
+	ks_phase("store: image row, BTF");
 	if (img->syms && img->syms->n && (ret = insert_symbols(st, id, img->syms)))
 		goto fail;
+	ks_phase("store: symbols");
 	if (img->config && img->config->n && (ret = insert_config(st, id, img->config)))
 		goto fail;
 	if (img->surface && (ret = insert_items(st, id, img->surface)))
 		goto fail;
+	ks_phase("store: config, items");
 commit:
 	if (ks_db_exec(st, "COMMIT")) {
 		ret = ks_db_fail(st, "cannot commit");

@@ -115,6 +115,11 @@ int ks_store_open(const char *path, int mode, struct ks_store **out)
 	}
 	if ((ret = ks_db_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
+	/* An image is tens of MB of rows: keep its pages in memory instead of re-reading
+	 * them (the default 2 MB cache made an ingest read back what it had just written). */
+	if ((ret = ks_db_exec(st, "PRAGMA cache_size=-524288; PRAGMA mmap_size=1073741824;"
+				  "PRAGMA temp_store=MEMORY")))
+		goto fail;
 	if (st->writable) {
 		if ((ret = ks_schema_apply(st)))
 			goto fail;

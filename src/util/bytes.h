@@ -16,17 +16,22 @@ void ks_bytes_free(struct ks_bytes *b);
 int ks_bytes_read_file(const char *path, struct ks_bytes *out);
 
 /*
- * Decompress one compressed stream starting at data[0] with libarchive's raw reader
- * (gzip, xz, lzma, zstd, lz4 incl. the kernel's legacy lz4 frames, bzip2, lzop).
- * Trailing garbage after the stream is tolerated (kernel payloads are padded).
- * Output larger than max_out is refused (-EFBIG) so a lying input cannot exhaust
- * memory. Returns 0, -ENOMSG when data does not start with a known compression
- * format, or another negative errno with a message naming `origin`.
+ * Decompress one compressed stream starting at data[0]: gzip (zlib, CRC checked),
+ * xz, lzma, zstd, lz4 incl. the kernel's legacy lz4 frames, bzip2 (libarchive's raw
+ * reader, native decoders only: never an external program), lzop (util/lzo.c).
+ * Trailing garbage after the stream is tolerated (kernel payloads carry a size
+ * trailer and padding). Output larger than max_out is refused (-EFBIG) so a lying
+ * input cannot exhaust memory. Returns 0, -ENOMSG when data does not start with a
+ * known compression format, -EPIPE when the input ends inside the stream, or another
+ * negative errno (-EINVAL: corrupt) with a message naming `origin`.
  */
 int ks_decompress(const char *origin, const uint8_t *data, size_t size, size_t max_out,
 		  struct ks_bytes *out);
 
-/* Name of the compression format data starts with ("gzip", "xz", ...) or NULL. */
+/*
+ * Name of the compression format data starts with: "gzip", "xz", "zstd", "lz4"
+ * (legacy or frame), "bzip2", "lzma", "lzo"; or NULL.
+ */
 const char *ks_compression_name(const uint8_t *data, size_t size);
 
 /* Byte-order helpers for reading foreign-endian kernel data. */

@@ -30,7 +30,7 @@ enum synth_layout {
 struct synth_opts {
 	enum synth_layout layout;
 	int be, ptr_size;
-	int percpu; /* SYNTH_5_10/6_1: absolute per-cpu encoding ('A' symbols) */
+	int percpu;  /* SYNTH_5_10/6_1: absolute per-cpu encoding ('A' symbols) */
 	size_t lead; /* filler bytes before the tables */
 };
 
@@ -203,8 +203,8 @@ static void sy_put_tokens(struct synth_img *im, const struct sy_tokens *t, size_
 }
 
 /* Offsets relative to the first symbol, or with 'A' symbols absolute (per-cpu). */
-static void sy_put_offsets(struct synth_img *im, const struct synth_sym *syms, size_t n,
-			   int percpu, uint64_t *base)
+static void sy_put_offsets(struct synth_img *im, const struct synth_sym *syms, size_t n, int percpu,
+			   uint64_t *base)
 {
 	size_t i;
 

@@ -122,8 +122,8 @@ TEST(type_changed_and_moved_and_size)
 	CHECK_DIFF(a, b, KS_PAIR_CHANGED,
 		   "field_type_changed|name|char name[128]|char name[512]\n"
 		   "field_type_changed|prog|bool prog|_Bool prog\n"
-		   "offset_changed|prog|1152|4224\n"
-		   "size_changed|bpf_ksym|152|536\n");
+		   "offset_changed|prog|byte 144|byte 528\n"
+		   "size_changed|bpf_ksym|152 bytes|536 bytes\n");
 	free(a);
 	free(b);
 }
@@ -136,7 +136,7 @@ TEST(reorder_only_moves)
 	    {"b", "long int", "long int b", 0, 0}, {"a", "int", "int a", 64, 0}, END};
 	char *a = def_struct("struct", "s", 16, o), *b = def_struct("struct", "s", 16, n);
 
-	CHECK_DIFF(a, b, KS_PAIR_CHANGED, "offset_changed|b|64|0\noffset_changed|a|0|64\n");
+	CHECK_DIFF(a, b, KS_PAIR_CHANGED, "offset_changed|b|byte 8|byte 0\noffset_changed|a|byte 0|byte 8\n");
 	free(a);
 	free(b);
 }
@@ -156,7 +156,7 @@ TEST(bitfields)
 
 	CHECK_DIFF(a, b, KS_PAIR_CHANGED,
 		   "bitfield_changed|x|3|4\n"
-		   "offset_changed|y|3|4\n"
+		   "offset_changed|y|bit 3|bit 4\n"
 		   "bitfield_changed|z|not a bitfield|2\n"
 		   "field_added|w|-|unsigned int w: 5\n");
 	free(a);
@@ -249,7 +249,7 @@ TEST(enum_values)
 	CHECK_DIFF(big1, big2, KS_PAIR_CHANGED,
 		   "value_changed|X|X = 18446744073709551615|X = 18446744073709551614\n");
 	CHECK_DIFF(small, big1, KS_PAIR_CHANGED,
-		   "value_changed|X|X = 1|X = 18446744073709551615\nsize_changed|e|4|8\n");
+		   "value_changed|X|X = 1|X = 18446744073709551615\nsize_changed|e|4 bytes|8 bytes\n");
 	free(a);
 	free(b);
 	free(u);
@@ -350,7 +350,7 @@ TEST(real_kernels)
 	d = diff(def_of(&s510, "bpf_ksym"), def_of(&s61, "bpf_ksym"), &st);
 	CHECK_INT(st, KS_PAIR_CHANGED);
 	CHECK(has_line(d, "field_type_changed|name|char name[128]|char name[512]\n"));
-	CHECK(has_line(d, "offset_changed|lnode|1152|4224\n"));
+	CHECK(has_line(d, "offset_changed|lnode|byte 144|byte 528\n"));
 	CHECK(strstr(d, "size_changed|bpf_ksym|") != NULL);
 	CHECK(!strstr(d, "field_added") && !strstr(d, "field_removed"));
 	free(d);

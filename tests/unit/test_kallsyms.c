@@ -112,24 +112,28 @@ static const struct layout_case {
 	enum ks_kallsyms_mode mode;
 	int relative;
 } cases[] = {
-	{"absolute, 32-bit LE", {SYNTH_ABSOLUTE, 0, 4, 0, 1000}, 0xc0008000,
-	 KS_KALLSYMS_ABSOLUTE, 0},
-	{"absolute, 64-bit BE", {SYNTH_ABSOLUTE, 1, 8, 0, 3}, 0x100000, KS_KALLSYMS_ABSOLUTE, 0},
-	{"5.10 x86_64 per-cpu", {SYNTH_5_10, 0, 8, 1, 4096}, 0xffffffff81000000,
-	 KS_KALLSYMS_ABS_PERCPU, 0},
-	{"5.10 64-bit BE", {SYNTH_5_10, 1, 8, 0, 17}, 0x100000, KS_KALLSYMS_BASE_RELATIVE, 0},
-	{"5.10 32-bit LE", {SYNTH_5_10, 0, 4, 0, 5}, 0xc1000000, KS_KALLSYMS_BASE_RELATIVE, 0},
-	{"6.1 x86_64 per-cpu", {SYNTH_6_1, 0, 8, 1, 2048}, 0xffffffff81000000,
-	 KS_KALLSYMS_ABS_PERCPU, 0},
-	{"6.1 arm64 (base unrelocated)", {SYNTH_6_1, 0, 8, 0, 9}, 0, KS_KALLSYMS_BASE_RELATIVE,
-	 1},
-	{"6.1 s390x BE", {SYNTH_6_1, 1, 8, 0, 100}, 0, KS_KALLSYMS_BASE_RELATIVE, 1},
-	{"6.1 i386", {SYNTH_6_1, 0, 4, 0, 7}, 0xc1000000, KS_KALLSYMS_BASE_RELATIVE, 0},
-	{"6.1 32-bit BE", {SYNTH_6_1, 1, 4, 0, 7}, 0x80000000, KS_KALLSYMS_BASE_RELATIVE, 0},
-	{"7.x 64-bit LE", {SYNTH_7_X, 0, 8, 0, 64}, 0, KS_KALLSYMS_PLACE_RELATIVE, 1},
-	{"7.x s390x BE", {SYNTH_7_X, 1, 8, 0, 5000}, 0x40, KS_KALLSYMS_PLACE_RELATIVE, 1},
-	{"7.x armhf", {SYNTH_7_X, 0, 4, 0, 1}, 0xc0300000, KS_KALLSYMS_ABSOLUTE, 0},
-	{"7.x 32-bit BE", {SYNTH_7_X, 1, 4, 0, 33}, 0x80100000, KS_KALLSYMS_ABSOLUTE, 0},
+    {"absolute, 32-bit LE", {SYNTH_ABSOLUTE, 0, 4, 0, 1000}, 0xc0008000, KS_KALLSYMS_ABSOLUTE, 0},
+    {"absolute, 64-bit BE", {SYNTH_ABSOLUTE, 1, 8, 0, 3}, 0x100000, KS_KALLSYMS_ABSOLUTE, 0},
+    {"5.10 x86_64 per-cpu",
+     {SYNTH_5_10, 0, 8, 1, 4096},
+     0xffffffff81000000,
+     KS_KALLSYMS_ABS_PERCPU,
+     0},
+    {"5.10 64-bit BE", {SYNTH_5_10, 1, 8, 0, 17}, 0x100000, KS_KALLSYMS_BASE_RELATIVE, 0},
+    {"5.10 32-bit LE", {SYNTH_5_10, 0, 4, 0, 5}, 0xc1000000, KS_KALLSYMS_BASE_RELATIVE, 0},
+    {"6.1 x86_64 per-cpu",
+     {SYNTH_6_1, 0, 8, 1, 2048},
+     0xffffffff81000000,
+     KS_KALLSYMS_ABS_PERCPU,
+     0},
+    {"6.1 arm64 (base unrelocated)", {SYNTH_6_1, 0, 8, 0, 9}, 0, KS_KALLSYMS_BASE_RELATIVE, 1},
+    {"6.1 s390x BE", {SYNTH_6_1, 1, 8, 0, 100}, 0, KS_KALLSYMS_BASE_RELATIVE, 1},
+    {"6.1 i386", {SYNTH_6_1, 0, 4, 0, 7}, 0xc1000000, KS_KALLSYMS_BASE_RELATIVE, 0},
+    {"6.1 32-bit BE", {SYNTH_6_1, 1, 4, 0, 7}, 0x80000000, KS_KALLSYMS_BASE_RELATIVE, 0},
+    {"7.x 64-bit LE", {SYNTH_7_X, 0, 8, 0, 64}, 0, KS_KALLSYMS_PLACE_RELATIVE, 1},
+    {"7.x s390x BE", {SYNTH_7_X, 1, 8, 0, 5000}, 0x40, KS_KALLSYMS_PLACE_RELATIVE, 1},
+    {"7.x armhf", {SYNTH_7_X, 0, 4, 0, 1}, 0xc0300000, KS_KALLSYMS_ABSOLUTE, 0},
+    {"7.x 32-bit BE", {SYNTH_7_X, 1, 4, 0, 33}, 0x80100000, KS_KALLSYMS_ABSOLUTE, 0},
 };
 
 TEST(synthetic_layouts)
@@ -142,7 +146,8 @@ TEST(synthetic_layouts)
 		make_syms(NSYMS, lc->start, lc->o.percpu);
 		synth_kallsyms(syms, NSYMS, &lc->o, &im);
 		CHECK_INT(ks_kallsyms_locate("synthetic", im.data, im.size, lc->o.be,
-					     lc->o.ptr_size, &lay), 0);
+					     lc->o.ptr_size, &lay),
+			  0);
 		CHECK_INT(lay.mode, lc->mode);
 		CHECK_INT(lay.num_syms, NSYMS);
 		CHECK_INT(lay.big_endian, lc->o.be);
@@ -152,7 +157,8 @@ TEST(synthetic_layouts)
 		CHECK_INT(lay.num_markers, 3);
 		CHECK_INT(lay.addrs, im.addrs);
 		/* As the kernel said, as unknown, and with the byte order guessed wrong. */
-		CHECK_INT(recover_and_compare(&im, NSYMS, lc->o.be, lc->o.ptr_size, lc->relative), 0);
+		CHECK_INT(recover_and_compare(&im, NSYMS, lc->o.be, lc->o.ptr_size, lc->relative),
+			  0);
 		CHECK_INT(recover_and_compare(&im, NSYMS, lc->o.be, 0, lc->relative), 0);
 		CHECK_INT(recover_and_compare(&im, NSYMS, !lc->o.be, 0, lc->relative), 0);
 		if (t_cur_failed)
@@ -337,7 +343,7 @@ TEST(speed)
 	static const size_t n = 200000;
 	struct synth_opts o = {SYNTH_7_X, 0, 8, 0, 8 << 20};
 	struct synth_sym *big = calloc(n, sizeof(*big));
-	char (*nm)[32] = calloc(n, sizeof(*nm));
+	char(*nm)[32] = calloc(n, sizeof(*nm));
 	struct ks_symtab st;
 	struct ks_kernel k;
 	struct synth_img im;
@@ -373,24 +379,23 @@ static const struct real_case {
 	/* symbols whose address the reference gives differently, see below */
 	const char *const *differ;
 } reals[] = {
-	{"linux-binary-unsigned-7.2.13+deb14-amd64_7.2.13-1_amd64.deb",
-	 "./usr/lib/modules/7.2.13+deb14-amd64/vmlinuz.unsigned", "sid-7.2.13-amd64-amd64", 0,
-	 /*
-	  * Past the file-backed end of their ELF segment, so the reference (which maps file
-	  * offsets to addresses through the segments) left them as file offsets; we give
-	  * what the kernel computes, the address after the table's own (__end_rodata
-	  * 0xffffffff83163000, not 0x2363000).
-	  */
-	 (const char *const[]){"__end_rodata", "__init_scratch_end", NULL}},
-	{"linux-binary-unsigned-7.2.13+deb14-arm64_7.2.13-1_arm64.deb",
-	 "./usr/lib/modules/7.2.13+deb14-arm64/vmlinuz.unsigned", "sid-7.2.13-arm64-arm64", 1,
-	 NULL},
-	{"linux-binary-7.2.13+deb14-s390x_7.2.13-1_s390x.deb",
-	 "./usr/lib/modules/7.2.13+deb14-s390x/vmlinuz", "sid-7.2.13-s390x-s390x", 1, NULL},
-	{"linux-binary-7.2.13+deb14-armmp_7.2.13-1_armhf.deb",
-	 "./usr/lib/modules/7.2.13+deb14-armmp/vmlinuz", "sid-7.2.13-armmp-armhf", 0, NULL},
-	{"linux-image-6.1.0-50-cloud-amd64-unsigned_6.1.176-1_amd64.deb",
-	 "./boot/vmlinuz-6.1.0-50-cloud-amd64", "bookworm-6.1.176-cloud-amd64-amd64", 0, NULL},
+    {"linux-binary-unsigned-7.2.13+deb14-amd64_7.2.13-1_amd64.deb",
+     "./usr/lib/modules/7.2.13+deb14-amd64/vmlinuz.unsigned", "sid-7.2.13-amd64-amd64", 0,
+     /*
+      * Past the file-backed end of their ELF segment, so the reference (which maps file
+      * offsets to addresses through the segments) left them as file offsets; we give
+      * what the kernel computes, the address after the table's own (__end_rodata
+      * 0xffffffff83163000, not 0x2363000).
+      */
+     (const char *const[]){"__end_rodata", "__init_scratch_end", NULL}},
+    {"linux-binary-unsigned-7.2.13+deb14-arm64_7.2.13-1_arm64.deb",
+     "./usr/lib/modules/7.2.13+deb14-arm64/vmlinuz.unsigned", "sid-7.2.13-arm64-arm64", 1, NULL},
+    {"linux-binary-7.2.13+deb14-s390x_7.2.13-1_s390x.deb",
+     "./usr/lib/modules/7.2.13+deb14-s390x/vmlinuz", "sid-7.2.13-s390x-s390x", 1, NULL},
+    {"linux-binary-7.2.13+deb14-armmp_7.2.13-1_armhf.deb",
+     "./usr/lib/modules/7.2.13+deb14-armmp/vmlinuz", "sid-7.2.13-armmp-armhf", 0, NULL},
+    {"linux-image-6.1.0-50-cloud-amd64-unsigned_6.1.176-1_amd64.deb",
+     "./boot/vmlinuz-6.1.0-50-cloud-amd64", "bookworm-6.1.176-cloud-amd64-amd64", 0, NULL},
 };
 
 static int read_cmd(const char *cmd, struct ks_bytes *out)
