@@ -18,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"add", cmd_add, "ingest kernel images (packages, kernels, BTF, System.map, config)"},
+	{"fetch", cmd_fetch, "download kernel packages through apt (Debian, Ubuntu) and ingest them"},
 	{"list", cmd_list, "list the dataset's images and groups"},
 	{"show", cmd_show, "show one item (struct, union, enum, typedef) across all images"},
 	{"group", cmd_group, "define, list and delete your own groups of images"},

@@ -50,16 +50,18 @@ void ks_kernel_free(struct ks_kernel *k);
 /*
  * Find a BTF blob by its header magic (0xeB9F, either byte order) in arbitrary bytes.
  * Validates the header (version 1, hdr_len, type/str sections in bounds, string
- * section starting and ending with NUL) and returns the first candidate that libbpf
- * accepts; *len is hdr_len + str_off + str_len. 0 and *off, *len, *big_endian set,
+ * section starting and ending with NUL) and returns the largest candidate that libbpf
+ * accepts (a kernel may also embed small BTF of its own BPF programs); *len is
+ * hdr_len + str_off + str_len. 0 and *off, *len, *big_endian set,
  * -ENOENT when none.
  */
 int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int *big_endian);
 
 /*
  * Recover the symbol table from the kallsyms tables compiled into a kernel image
- * (see kallsyms.c). base_addr is added to relative offsets when the kernel is an ELF
- * with absolute addresses; raw images produce image-relative addresses
+ * (see kallsyms.c). Addresses come out as the tables encode them: absolute for an ELF
+ * (place-relative offsets resolved through its PT_LOAD headers) and for absolute
+ * tables (armhf); image-relative for raw images with relative tables
  * (out->relative = 1). 0, -ENOENT when no tables were found, or -EINVAL when they were
  * found but are inconsistent (message says where).
  */

@@ -79,26 +79,32 @@ int ks_btf_scan(const uint8_t *data, size_t size, size_t *off, size_t *len, int 
 {
 	static const uint8_t magic[2][4] = {{0x9f, 0xeb, 1, 0}, {0xeb, 0x9f, 1, 0}};
 	const uint8_t *next[2], *end;
+	size_t best = 0;
 
 	if (!data)
 		return -ENOENT;
 	end = data + size;
 	for (int o = 0; o < 2; o++)
 		next[o] = memmem(data, size, magic[o], 4);
+	/* The largest valid blob: a kernel may also embed small BTF of its own BPF programs
+	 * (CONFIG_BPF_PRELOAD=y), which must not be taken for the kernel's. */
 	while (next[0] || next[1]) {
 		int o = !next[0] || (next[1] && next[1] < next[0]);
-		const uint8_t *p = next[o];
+		const uint8_t *p = next[o], *from = p + 1;
 		size_t blen;
 
-		if (ks_btf_header_ok(p, end - p, o, &blen) && ks_btf_parses(p, blen, NULL)) {
+		if (ks_btf_header_ok(p, end - p, o, &blen) && blen > best &&
+		    ks_btf_parses(p, blen, NULL)) {
 			*off = p - data;
-			*len = blen;
+			*len = best = blen;
 			*big_endian = o;
-			return 0;
+			from = p + blen;
 		}
-		next[o] = memmem(p + 1, end - p - 1, magic[o], 4);
+		for (int k = 0; k < 2; k++)
+			if (next[k] && next[k] < from)
+				next[k] = from < end ? memmem(from, end - from, magic[k], 4) : NULL;
 	}
-	return -ENOENT;
+	return best ? 0 : -ENOENT;
 }
 
 /* Index of the ')' closing the group that opens at p[0] == '(', or NULL. */

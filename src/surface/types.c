@@ -21,6 +21,7 @@
 
 #include "report/cdecl.h"
 #include "util/err.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 
 /* Anonymous structs nest a few levels; a lying BTF must not recurse forever. */
@@ -53,113 +54,9 @@ struct ctx {
 	size_t n_anon;
 };
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid, as jansson checks. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp, min;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f, min = 0x80;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f, min = 0x800;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Bytes a JSON string holds as they are: printable ASCII but the quote and backslash. */
-static inline bool plain_byte(unsigned char b)
-{
-	return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
-}
-
-static void put_escape(struct strbuf *out, unsigned char b)
-{
-	switch (b) {
-	case '"':
-		sb_add(out, "\\\"");
-		break;
-	case '\\':
-		sb_add(out, "\\\\");
-		break;
-	case '\b':
-		sb_add(out, "\\b");
-		break;
-	case '\f':
-		sb_add(out, "\\f");
-		break;
-	case '\n':
-		sb_add(out, "\\n");
-		break;
-	case '\r':
-		sb_add(out, "\\r");
-		break;
-	case '\t':
-		sb_add(out, "\\t");
-		break;
-	default:
-		sb_addf(out, "\\u%04X", b);
-		break;
-	}
-}
-
-/* Append s as a JSON string; -EINVAL when it is not valid UTF-8 (BTF is outside input). */
-static int put_str(struct strbuf *out, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t run = 0, i = 0;
-
-	sb_addc(out, '"');
-	while (i < n) {
-		while (i < n && plain_byte(s[i]))
-			i++;
-		if (i == n)
-			break;
-		if (s[i] >= 0x80) {
-			size_t len = utf8_len(s + i, n - i);
-
-			if (!len)
-				return -EINVAL;
-			i += len;
-			continue;
-		}
-		sb_addn(out, str + run, i - run);
-		put_escape(out, s[i]);
-		run = ++i;
-	}
-	sb_addn(out, str + run, n - run);
-	sb_addc(out, '"');
-	return 0;
-}
-
-/* Append an unsigned decimal; printf is a tenth of the extraction otherwise. */
-static void put_u64(struct strbuf *out, uint64_t v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	sb_addn(out, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 static int put_cstr(struct strbuf *out, const char *s)
 {
-	return put_str(out, s, strlen(s));
+	return ks_jsonw_str(out, s, strlen(s));
 }
 
 /* Append the declaration of `name` with type `id` (abstract when name is "") as JSON. */
@@ -167,7 +64,7 @@ static int put_decl(struct ctx *c, uint32_t id, const char *name)
 {
 	sb_reset(&c->tmp);
 	ks_cdecl_cached(c->cc, id, name, 0, &c->tmp);
-	return put_str(&c->def, c->tmp.buf, c->tmp.len);
+	return ks_jsonw_str(&c->def, c->tmp.buf, c->tmp.len);
 }
 
 /* Append the whole C definition of id as the "c" string. */
@@ -175,7 +72,7 @@ static int put_c(struct ctx *c, uint32_t id)
 {
 	sb_reset(&c->tmp);
 	ks_cdecl_definition_cached(c->cc, id, &c->tmp);
-	return put_str(&c->def, c->tmp.buf, c->tmp.len);
+	return ks_jsonw_str(&c->def, c->tmp.buf, c->tmp.len);
 }
 
 static void put_sep(struct strbuf *out)
@@ -192,7 +89,7 @@ static int put_member(struct ctx *c, const char *name, uint32_t type, uint64_t o
 
 	put_sep(d);
 	sb_add(d, "{\"bits\":");
-	put_u64(d, bits);
+	ks_jsonw_u64(d, bits);
 	sb_add(d, ",\"decl\":");
 	if ((ret = put_decl(c, type, name)))
 		return ret;
@@ -200,7 +97,7 @@ static int put_member(struct ctx *c, const char *name, uint32_t type, uint64_t o
 	if ((ret = put_cstr(d, name)))
 		return ret;
 	sb_add(d, ",\"offset\":");
-	put_u64(d, off);
+	ks_jsonw_u64(d, off);
 	sb_add(d, ",\"type\":");
 	if ((ret = put_decl(c, type, "")))
 		return ret;
@@ -273,7 +170,7 @@ static void put_value(struct strbuf *d, const struct btf_type *t, uint32_t i)
 
 		if (btf_kflag(t) && raw < 0)
 			sb_addc(d, '-');
-		put_u64(d, btf_kflag(t) && raw < 0 ? -(int64_t)raw : (uint32_t)raw);
+		ks_jsonw_u64(d, btf_kflag(t) && raw < 0 ? -(int64_t)raw : (uint32_t)raw);
 		return;
 	}
 	v = btf_enum64_value(btf_enum64(t) + i);
@@ -404,7 +301,7 @@ static int def_anon_enums(struct ctx *c)
 	}
 	sb_add(&cs, "\n};");
 	sb_add(d, "{\"c\":");
-	ret = put_str(d, cs.buf, cs.len);
+	ret = ks_jsonw_str(d, cs.buf, cs.len);
 	sb_addf(d,
 		",\"kind\":\"enum\",\"name\":\"" ANON_NAME "\",\"signed\":%s,\"size\":%u,"
 		"\"values\":[",
