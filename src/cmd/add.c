@@ -46,9 +46,16 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	if (ctx->progress)
 		fprintf(stderr, "  extracting the surface of %s...\n", d->ident.name);
 	ks_phase("parse BTF");
-	ret = ks_surface_types(btf, &surf);
+	struct ks_surface_input in = {
+		.btf = btf,
+		.syms = &d->syms,
+		.config = &d->config,
+		.kernel = d->kernel.is_raw_btf ? NULL : &d->kernel,
+		.arch = d->ident.arch,
+	};
+	ret = ks_surface_extract(&in, &surf);
 	btf__free(btf);
-	ks_phase("surface (types)");
+	ks_phase("surface");
 	if (ret)
 		return ks_err_ctx(ret, "%s", d->sources.buf);
 	img.ident = d->ident;

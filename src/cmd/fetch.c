@@ -123,9 +123,21 @@ static const char *host_arch(void)
 	return "amd64";
 }
 
+/* "14.7 MB", or "12 kB" for the tiny. */
+static void fmt_size(char *buf, size_t n, uint64_t bytes)
+{
+	if (bytes < 1000000)
+		snprintf(buf, n, "%.0f kB", (double)bytes / 1e3);
+	else
+		snprintf(buf, n, "%.1f MB", (double)bytes / 1e6);
+}
+
 static void add_size(struct strbuf *sb, uint64_t bytes)
 {
-	sb_addf(sb, "%.1f MB", (double)bytes / 1e6);
+	char buf[32];
+
+	fmt_size(buf, sizeof(buf), bytes);
+	sb_add(sb, buf);
 }
 
 /* What will be fetched, one image a line, then the total. */
@@ -147,13 +159,13 @@ static void print_plan(const struct ks_fetch_set *set, const struct fetch_opts *
 			continue;
 		n++;
 		total += ks_fetch_image_size(img, fo->with_debug, fo->with_modules);
-		snprintf(size, sizeof(size), "%.1f MB", (double)ks_fetch_image_size(img, 0, 0) / 1e6);
+		fmt_size(size, sizeof(size), ks_fetch_image_size(img, 0, 0));
 		if (img->dbg) {
-			snprintf(dsize, sizeof(dsize), "%.1f MB", (double)img->dbg->size / 1e6);
+			fmt_size(dsize, sizeof(dsize), img->dbg->size);
 			dbg += img->dbg->size;
 		}
 		if (img->modules) {
-			snprintf(msize, sizeof(msize), "%.1f MB", (double)img->modules->size / 1e6);
+			fmt_size(msize, sizeof(msize), img->modules->size);
 			mods += img->modules->size;
 		}
 		sb_reset(&line);

@@ -11,8 +11,10 @@
 #include "util/err.h"
 
 static const char show_usage[] =
-	"usage: ksurf show struct|union|enum|typedef NAME [--group G]... [--baseline NAME]\n"
+	"usage: ksurf show KIND NAME [--group G]... [--baseline NAME]\n"
 	"                  [--format text|md|json] [--all-defs]\n\n"
+	"KIND: struct, union, enum, typedef, func, tracepoint, lsm, kfunc, syscall,\n"
+	"helper, map_type, prog_type, attach_type, config (the kinds the dataset holds).\n"
 	"The item's definition in every image of each group, then what changed between\n"
 	"each pair of the group (consecutive images for version groups, each image\n"
 	"against the baseline for variant groups).\n\n"

@@ -20,6 +20,16 @@ static const struct {
     [KS_CHG_ENUM_VALUE_CHANGED] = {"value_changed", "Value changed", 0},
     [KS_CHG_TYPEDEF_TYPE] = {"typedef_type_changed", "Typedef type changed", 0},
     [KS_CHG_KIND] = {"kind_changed", "Kind changed", 0},
+    [KS_CHG_PARAM_ADDED] = {"param_added", "Param added", 0},
+    [KS_CHG_PARAM_REMOVED] = {"param_removed", "Param removed", 0},
+    [KS_CHG_PARAM_RENAMED] = {"param_renamed", "Param renamed", 0},
+    [KS_CHG_PARAM_REORDERED] = {"param_reordered", "Params reordered", 0},
+    [KS_CHG_PARAM_TYPE] = {"param_type_changed", "Param type changed", 0},
+    [KS_CHG_RETURN_TYPE] = {"return_type_changed", "Return type changed", 0},
+    [KS_CHG_STATUS] = {"status_changed", "Status changed", 0},
+    [KS_CHG_TP_EVENT] = {"event_changed", "Event record changed", 0},
+    [KS_CHG_TP_FORMAT] = {"format_changed", "Format changed", 0},
+    [KS_CHG_TP_CLASS] = {"class_changed", "Class changed", 0},
 };
 
 const char *ks_change_name(enum ks_change_type t)

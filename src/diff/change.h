@@ -20,6 +20,18 @@ enum ks_change_type {
 	KS_CHG_ENUM_VALUE_CHANGED, /* "value_changed" */
 	KS_CHG_TYPEDEF_TYPE,	   /* "typedef_type_changed" */
 	KS_CHG_KIND,		   /* "kind_changed": struct became union... */
+	/* Functions, LSM hooks, kfuncs, tracepoint probes (SPEC §5). */
+	KS_CHG_PARAM_ADDED,	   /* "param_added" */
+	KS_CHG_PARAM_REMOVED,	   /* "param_removed" */
+	KS_CHG_PARAM_RENAMED,	   /* "param_renamed": same position and type */
+	KS_CHG_PARAM_REORDERED,	   /* "param_reordered": surviving params' relative order */
+	KS_CHG_PARAM_TYPE,	   /* "param_type_changed" */
+	KS_CHG_RETURN_TYPE,	   /* "return_type_changed" */
+	KS_CHG_STATUS,		   /* "status_changed": inline/transformation/collision... */
+	/* Tracepoints. */
+	KS_CHG_TP_EVENT,	   /* "event_changed": the event record struct changed */
+	KS_CHG_TP_FORMAT,	   /* "format_changed": the format string changed */
+	KS_CHG_TP_CLASS,	   /* "class_changed": the event moved to another class */
 	KS_CHG__COUNT,
 };
 

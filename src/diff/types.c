@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "diff/change.h"
+#include "diff/diff_int.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -226,6 +227,8 @@ static void diff_parsed(json_t *o, json_t *n, struct ks_changes *out)
 	else if (!strcmp(kind, "typedef") && strcmp(str_of(o, "type"), str_of(n, "type")))
 		ks_changes_add(out, KS_CHG_TYPEDEF_TYPE, str_of(n, "name"), str_of(o, "type"),
 			       str_of(n, "type"));
+	else
+		ks_diff_other_kind(kind, o, n, out);
 }
 
 static json_t *parse_def(const char *def)

@@ -19,9 +19,6 @@ static int carrier_rank(enum ks_kpkg_kind kind)
 	}
 }
 
-/* A package smaller than this is a metapackage pointing elsewhere, not a kernel. */
-#define KS_KERNEL_MIN_SIZE ((uint64_t)1 << 20)
-
 void ks_fetch_set_free(struct ks_fetch_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
@@ -69,8 +66,7 @@ static int build_image(const struct ks_kpkg_list *pkgs, size_t first, struct ks_
 
 		if (!same_image(k, lead) || strcmp(k->version, version))
 			continue;
-		if (rank >= 0 && k->size >= KS_KERNEL_MIN_SIZE &&
-		    (!img->kernel || rank < carrier_rank(img->kernel->kind)))
+		if (rank >= 0 && (!img->kernel || rank < carrier_rank(img->kernel->kind)))
 			img->kernel = k;
 		else if (k->kind == KS_KPKG_BASE && !img->base)
 			img->base = k;

@@ -16,6 +16,44 @@ static const char *def_c(json_t *def)
 	return json_string_value(json_object_get(def, "c"));
 }
 
+/*
+ * The status words of a def ("status": ["transformation", "selective inline"]) joined
+ * with ", ", or NULL when it has none: any kind may carry them (docs/defs.md), and a
+ * present item with status words is shown with ⚠️.
+ */
+static const char *def_status(json_t *def)
+{
+	static _Thread_local char buf[512];
+	json_t *arr = json_object_get(def, "status"), *v;
+	size_t i, len = 0;
+
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return NULL;
+	buf[0] = '\0';
+	json_array_foreach(arr, i, v) {
+		const char *w = json_string_value(v);
+
+		if (!w)
+			continue;
+		len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, "%s%s",
+					len ? ", " : "", w);
+		if (len >= sizeof(buf))
+			break;
+	}
+	return buf[0] ? buf : NULL;
+}
+
+/* The evidence lines of a def ("evidence": ["symbol vfs_read.isra.0 t 0x..."]). */
+static void put_evidence(FILE *out, json_t *def, const char *prefix)
+{
+	json_t *arr = json_object_get(def, "evidence"), *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_string_value(v))
+			fprintf(out, "%s%s\n", prefix, json_string_value(v));
+}
+
 /* One change as the line DepSurf's pages show ("Field added. sector_t write_offset"). */
 void ks_change_line(const struct ks_change *c, struct strbuf *sb)
 {
@@ -107,7 +145,9 @@ static int text_group(FILE *out, const struct ks_page *p, const struct ks_group 
 			fprintf(out, "%sAbsent%s\n", st->red, st->reset);
 			continue;
 		}
-		fputs(p->dups[i] ? "⚠️ " : "✅ ", out);
+		fputs(p->dups[i] || def_status(parsed[i]) ? "⚠️ " : "✅ ", out);
+		if (def_status(parsed[i]))
+			fprintf(out, "%s%s%s ", st->yellow, def_status(parsed[i]), st->reset);
 		if (p->dups[i])
 			fprintf(out, "%s(%u more definitions with this name; the first is shown)%s ",
 				st->yellow, p->dups[i], st->reset);
@@ -121,6 +161,7 @@ static int text_group(FILE *out, const struct ks_page *p, const struct ks_group 
 			}
 		}
 		put_c(out, c ? c : "");
+		put_evidence(out, parsed[i], "    ");
 	}
 	return 0;
 }
@@ -179,8 +220,10 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 		for (size_t k = 0; k < g->n; k++) {
 			size_t i = g->m[k].img;
 
-			fprintf(out, "### %s %s\n\n", g->m[k].label,
-				!p->defs[i] ? "Absent" : p->dups[i] ? "⚠️" : "✅");
+			fprintf(out, "### %s %s%s%s\n\n", g->m[k].label,
+				!p->defs[i] ? "Absent" : p->dups[i] || def_status(parsed[i]) ? "⚠️" : "✅",
+				p->defs[i] && def_status(parsed[i]) ? " " : "",
+				p->defs[i] && def_status(parsed[i]) ? def_status(parsed[i]) : "");
 			if (!p->defs[i])
 				continue;
 			if (p->dups[i])
@@ -192,6 +235,7 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 				continue;
 			}
 			md_code(out, def_c(parsed[i]));
+			put_evidence(out, parsed[i], "- ");
 			fputc('\n', out);
 		}
 		fprintf(out, "### Changes\n\n");

@@ -7,6 +7,11 @@
 static const char *const kind_names[KS_KIND__COUNT] = {
     [KS_KIND_STRUCT] = "struct",   [KS_KIND_UNION] = "union", [KS_KIND_ENUM] = "enum",
     [KS_KIND_TYPEDEF] = "typedef", [KS_KIND_FIELD] = "field",
+    [KS_KIND_FUNC] = "func",	   [KS_KIND_TRACEPOINT] = "tracepoint",
+    [KS_KIND_LSM] = "lsm",	   [KS_KIND_KFUNC] = "kfunc",
+    [KS_KIND_SYSCALL] = "syscall", [KS_KIND_HELPER] = "helper",
+    [KS_KIND_MAP_TYPE] = "map_type", [KS_KIND_PROG_TYPE] = "prog_type",
+    [KS_KIND_ATTACH_TYPE] = "attach_type", [KS_KIND_CONFIG] = "config",
 };
 
 const char *ks_kind_name(enum ks_kind kind)

@@ -14,6 +14,16 @@ enum ks_kind {
 	KS_KIND_ENUM,
 	KS_KIND_TYPEDEF,
 	KS_KIND_FIELD, /* derived from struct/union definitions, not stored as items */
+	KS_KIND_FUNC,
+	KS_KIND_TRACEPOINT,
+	KS_KIND_LSM,
+	KS_KIND_KFUNC,
+	KS_KIND_SYSCALL,
+	KS_KIND_HELPER,
+	KS_KIND_MAP_TYPE,
+	KS_KIND_PROG_TYPE,
+	KS_KIND_ATTACH_TYPE,
+	KS_KIND_CONFIG,
 	KS_KIND__COUNT,
 };
 
@@ -43,6 +53,34 @@ struct ks_surface {
 };
 
 void ks_surface_free(struct ks_surface *s);
+
+struct ks_symtab;
+struct ks_config;
+struct ks_kernel;
+
+/* What one image offers the extractors. Everything but btf may be empty or NULL. */
+struct ks_surface_input {
+	const struct btf *btf;
+	const struct ks_symtab *syms;	/* n == 0 when the image has no symbols */
+	const struct ks_config *config; /* n == 0 when the image has no config */
+	const struct ks_kernel *kernel; /* the decompressed kernel (data reads), or NULL */
+	const char *arch;		/* Debian arch name, or NULL */
+};
+
+/*
+ * The whole surface of an image: the types, then every other extractor in the
+ * registry (src/surface/surface.c), hashed and sorted by (kind, name). An extractor
+ * that cannot work on this image (no symbols, no kernel data) adds what it can and
+ * says so in its defs; only malformed input is an error.
+ */
+int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out);
+
+/* Append one item; def (canonical JSON, see docs/defs.md) becomes the surface's. */
+void ks_surface_push(struct ks_surface *s, enum ks_kind kind, const char *name, char *def,
+		     unsigned dup_count);
+
+/* SHA-256 of each item's def into its hash. */
+void ks_surface_hash(struct ks_item *items, size_t n);
 
 /*
  * Extract the named types of a BTF (struct, union, enum incl. enum64, typedef) as

@@ -397,7 +397,7 @@ static void *hash_items(void *arg)
  * SHA-256 of every def. A kernel's defs are ~10 MB and libmd hashes ~100 MB/s, more
  * than half of the extraction: the second core takes half of the items.
  */
-static void hash_all(struct ks_item *items, size_t n)
+void ks_surface_hash(struct ks_item *items, size_t n)
 {
 	struct hash_job lo = {items, n / 2}, hi = {items + n / 2, n - n / 2};
 	pthread_t th;
@@ -501,7 +501,7 @@ static int extract(struct ctx *c, struct ks_surface *out)
 	}
 	free(v);
 	if (!ret)
-		hash_all(out->items, out->n);
+		ks_surface_hash(out->items, out->n);
 	return ret;
 }
 

@@ -73,12 +73,13 @@ F=(fetch --sources "$T/both.list" --cache "$C" --suite old,new --arch amd64,arm6
 
 # --list: sizes, the smallest carriers, newest ABI, no metapackages, nothing downloaded.
 ks "${F[@]}" --list >"$T/list" || fail "--list failed"
+[ -n "${FETCH_DEBUG:-}" ] && { cat "$T/list"; cat "$C/apt/apt.log"; ls -R "$C/apt/state"; }
 grep -q 'linux-image-1.2.3-4-amd64-unsigned' "$T/list" || fail "unsigned image not preferred"
 grep -q 'linux-image-1.2.3-4-amd64 ' "$T/list" && fail "signed image listed next to unsigned"
 grep -q 'linux-binary-unsigned-2.0.1+deb99-amd64 + linux-base-2.0.1+deb99-amd64' "$T/list" || fail "linux-binary + linux-base not chosen"
 grep -q '1.2.3-3-amd64' "$T/list" && fail "older ABI listed with --abi newest"
 grep -q 'linux-image-amd64' "$T/list" && fail "metapackage listed"
-grep -q '50.3 MB' "$T/list" || fail "large package size not shown"
+grep -q ' 50\.[0-9] MB ' "$T/list" || fail "large package size not shown"
 grep -q '^total: 6 images, ' "$T/list" || { cat "$T/list"; fail "total line"; }
 [ -z "$(ls "$C/debs")" ] || fail "--list downloaded something"
 pass "--list shows sizes, prefers unsigned and linux-binary, newest ABI only"

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The registry of differs for the kinds beyond types. Add a kind: write its differ in
+ * src/diff/<kind>.c, declare it in diff_int.h, add one line here. A kind without a
+ * differ reports nothing beyond presence (added, removed).
+ */
+#include <string.h>
+
+#include "diff/diff_int.h"
+
+static const struct {
+	const char *kind;
+	void (*fn)(json_t *o, json_t *n, struct ks_changes *out);
+} differs[] = {
+	{NULL, NULL},
+};
+
+void ks_diff_other_kind(const char *kind, json_t *o, json_t *n, struct ks_changes *out)
+{
+	for (size_t i = 0; differs[i].kind; i++)
+		if (!strcmp(differs[i].kind, kind)) {
+			differs[i].fn(o, n, out);
+			return;
+		}
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The whole surface of an image: types, then every extractor of the registry. */
+#include "surface/surface.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/err.h"
+
+typedef int (*ks_extractor_fn)(const struct ks_surface_input *in, struct ks_surface *out);
+
+/*
+ * The extractors beyond types, in the order they run. Each appends its items with
+ * ks_surface_push. Add a kind: write src/surface/<kind>.c, declare it in surface_int.h,
+ * add one line here.
+ */
+#include "surface/surface_int.h"
+
+static const struct {
+	const char *what;
+	ks_extractor_fn fn;
+} extractors[] = {
+	{NULL, NULL},
+};
+
+void ks_surface_push(struct ks_surface *s, enum ks_kind kind, const char *name, char *def,
+		     unsigned dup_count)
+{
+	struct ks_item *it;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->items = realloc(s->items, s->cap * sizeof(*s->items));
+		if (!s->items)
+			abort();
+	}
+	it = &s->items[s->n++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->name = strdup(name);
+	if (!it->name)
+		abort();
+	it->def = def;
+	it->dup_count = dup_count;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct ks_item *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out)
+{
+	size_t hashed;
+	int ret;
+
+	ret = ks_surface_types(in->btf, out);
+	if (ret)
+		return ret;
+	ks_phase("surface: types");
+	hashed = out->n;
+	for (size_t i = 0; extractors[i].fn && !ret; i++) {
+		ret = extractors[i].fn(in, out);
+		if (ret)
+			ret = ks_err_ctx(ret, "%s", extractors[i].what);
+		ks_phase(extractors[i].what);
+	}
+	if (ret) {
+		ks_surface_free(out);
+		return ret;
+	}
+	ks_surface_hash(out->items + hashed, out->n - hashed);
+	qsort(out->items, out->n, sizeof(*out->items), cmp_item);
+	return 0;
+}
