@@ -76,9 +76,9 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
-	if (ret == 1)
+	if (ret == 1 || ret == 2)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
-		       d->syms.n || d->config.n ? "; missing symbols/config filled in" : "");
+		       ret == 2 ? "; the symbols or config it lacked were added" : "");
 	else if (ret == 0)
 		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
 		       "(%.2f s)\n",

@@ -208,7 +208,25 @@ out:
 	return ret;
 }
 
-/* An existing image with the same content: fill in only what it lacks. */
+/* Record where a late-coming part (symbols, config) came from and how many rows it gave. */
+static int note_part(struct ks_store *st, int64_t id, const char *sql, const char *source,
+		     size_t n)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, sql, &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)n);
+	sqlite3_bind_int64(s, 3, id);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* An existing image with the same content: fill in only what it lacks. Returns how
+ * many parts (symbols, config) were added, or a negative errno. */
 static int complete_image(struct ks_store *st, int64_t id, const struct ks_image_new *img)
 {
 	sqlite3_stmt *s;
@@ -224,33 +242,23 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 		has_cfg = sqlite3_column_int(s, 1);
 	}
 	sqlite3_finalize(s);
+	int added = 0;
+
 	if (!has_syms && img->syms && img->syms->n) {
-		if ((ret = insert_symbols(st, id, img->syms)))
+		if ((ret = insert_symbols(st, id, img->syms)) ||
+		    (ret = note_part(st, id, "UPDATE image SET sym_source = ?, nsyms = ? WHERE id = ?",
+				     img->syms->source, img->syms->n)))
 			return ret;
-		if ((ret = ks_db_prepare(st, "UPDATE image SET sym_source = ?, nsyms = ? WHERE id = ?",
-					 &s)))
-			return ret;
-		sqlite3_bind_text(s, 1, img->syms->source, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, (int64_t)img->syms->n);
-		sqlite3_bind_int64(s, 3, id);
-		ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
-		sqlite3_finalize(s);
-		if (ret)
-			return ret;
+		added++;
 	}
 	if (!has_cfg && img->config && img->config->n) {
-		if ((ret = insert_config(st, id, img->config)))
+		if ((ret = insert_config(st, id, img->config)) ||
+		    (ret = note_part(st, id, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
+				     img->config_source, img->config->n)))
 			return ret;
-		if ((ret = ks_db_prepare(st, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
-					 &s)))
-			return ret;
-		sqlite3_bind_text(s, 1, img->config_source, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, (int64_t)img->config->n);
-		sqlite3_bind_int64(s, 3, id);
-		ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
-		sqlite3_finalize(s);
+		added++;
 	}
-	return ret;
+	return added;
 }
 
 static int find_image(struct ks_store *st, const char *col, const char *val, int64_t *id)
@@ -346,9 +354,9 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 		goto fail;
 	}
 	if (found) {
-		if ((ret = complete_image(st, id, img)))
+		if ((ret = complete_image(st, id, img)) < 0)
 			goto fail;
-		ret = 1;
+		ret = ret ? 2 : 1;
 		goto commit;
 	}
 	found = find_image(st, "name", img->ident.name, &id);

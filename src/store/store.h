@@ -72,8 +72,8 @@ struct ks_image_new {
 
 /*
  * Write one image in one transaction. If an image with the same content hash exists:
- * fill in symbols/config it lacks and return 1 ("already present"); if its name is taken
- * by other content, fail with -EEXIST. 0 when added.
+ * return 1 ("already present"), or 2 when symbols/config it lacked were filled in; if
+ * the name is taken by other content, fail with -EEXIST. 0 when added.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
 
