@@ -146,6 +146,7 @@ struct pkg_ctx {
 	struct parts *ps;
 	const char *input;
 	struct ks_pkg_info *info;
+	unsigned roles; /* bit per ks_part_role seen in this package */
 };
 
 static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
@@ -165,13 +166,18 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	p->bytes.size = m->size;
 	if (p->release || ctx->info->version)
 		ks_identity_from_release(&p->pkg, p->release, ctx->info->version, ctx->info->arch);
+	/* Kernel, config and System.map: all an image takes from a package today. */
+	ctx->roles |= 1u << m->role;
+	if ((ctx->roles & (1u << KS_PART_KERNEL)) && (ctx->roles & (1u << KS_PART_CONFIG)) &&
+	    (ctx->roles & (1u << KS_PART_SYSMAP)))
+		return KS_PKG_STOP;
 	return 0;
 }
 
 static int load_input(struct parts *ps, const char *input)
 {
 	struct ks_pkg_info info = {0};
-	struct pkg_ctx ctx = {ps, input, &info};
+	struct pkg_ctx ctx = {ps, input, &info, 0};
 	struct ks_bytes b, plain;
 	struct part *p;
 	int ret;

@@ -35,6 +35,7 @@ struct pkg_walk {
 	struct archive *outer;
 	char member[64]; /* current ar member, made printable for messages */
 	int seen_control, seen_data;
+	int stopped; /* the callback has all it wants: the rest is not read */
 	uint8_t buf[PKG_BLOCK];
 };
 
@@ -425,6 +426,8 @@ static int hand_member(struct pkg_walk *w, struct archive *a, struct archive_ent
 	m.data = data;
 	m.release = release;
 	err = w->fn ? w->fn(&m, w->ctx) : 0;
+	if (err == KS_PKG_STOP)
+		w->stopped = 1;
 	if (err > 0)
 		err = 0;
 out:
@@ -455,7 +458,7 @@ static int read_data(struct pkg_walk *w)
 		if (!path || archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
 			continue;
 		err = hand_member(w, a, e, strip_root(path));
-		if (err)
+		if (err || w->stopped)
 			break;
 	}
 	archive_read_free(a);
@@ -513,6 +516,8 @@ static int walk(struct pkg_walk *w)
 		/* Anything else (dpkg's "_" extensions) is skipped, as dpkg does. */
 		if (err)
 			return err;
+		if (w->stopped)
+			break;
 	}
 	w->member[0] = '\0';
 	if (!n)

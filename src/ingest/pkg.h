@@ -56,8 +56,11 @@ typedef int (*ks_pkg_member_fn)(const struct ks_pkg_member *m, void *ctx);
  * and what is wrong ("x.deb: data.tar.xz: boot/vmlinuz-6.1.0-50-amd64: Truncated tar
  * archive"); corrupt archives give -EBADMSG (so does data.tar before control.tar, as
  * dpkg), a format version other than 2.x -ENOTSUP, a member over 1 GiB -EFBIG. A callback's
- * negative return stops the walk and is returned as is (its message is kept).
+ * negative return stops the walk and is returned as is (its message is kept);
+ * KS_PKG_STOP stops it with success (the caller has what it wants: a kernel package's
+ * thousands of modules after boot/ are then never decompressed).
  */
+#define KS_PKG_STOP 1
 int ks_pkg_read(const char *path, struct ks_pkg_info *info, ks_pkg_member_fn fn, void *ctx);
 
 /* The same from bytes in memory; `origin` names the package in messages. */

@@ -326,6 +326,24 @@ TEST(synthetic_mem)
 	free(deb.data);
 }
 
+static int stop_at_first(const struct ks_pkg_member *m, void *ctx)
+{
+	(*(int *)ctx)++;
+	return m ? KS_PKG_STOP : 0;
+}
+
+/* KS_PKG_STOP ends the walk with success after the member that asked for it. */
+TEST(early_stop)
+{
+	struct tbuf deb;
+	int calls = 0;
+
+	build_default(&deb);
+	CHECK_INT(ks_pkg_read_mem("test.deb", deb.data, deb.size, NULL, stop_at_first, &calls), 0);
+	CHECK_INT(calls, 1);
+	free(deb.data);
+}
+
 TEST(synthetic_file)
 {
 	char path[] = "/tmp/ksurf-test-pkg-XXXXXX";
@@ -769,6 +787,7 @@ int main(void)
 	RUN(member_roles);
 	RUN(role_names);
 	RUN(synthetic_mem);
+	RUN(early_stop);
 	RUN(synthetic_file);
 	RUN(compressions);
 	RUN(not_a_package);
