@@ -85,4 +85,10 @@ const char *ks_pair_status_name(enum ks_pair_status s);
  */
 int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *out);
 
+/* The same with the defs already parsed (jansson objects, either may be NULL to have it
+ * parsed here): a page comparing one def in several pairs parses it once. */
+struct json_t;
+int ks_diff_defs_parsed(const char *old_def, const char *new_def, struct json_t *o,
+			struct json_t *n, struct ks_changes *out);
+
 #endif

@@ -12,6 +12,11 @@ static const struct {
 	const char *kind;
 	void (*fn)(json_t *o, json_t *n, struct ks_changes *out);
 } differs[] = {
+	{"helper", ks_diff_enumerator},
+	{"map_type", ks_diff_enumerator},
+	{"prog_type", ks_diff_enumerator},
+	{"attach_type", ks_diff_enumerator},
+	{"config", ks_diff_config},
 	{NULL, NULL},
 };
 

@@ -247,10 +247,11 @@ static json_t *parse_def(const char *def)
 	return j;
 }
 
-int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *out)
+int ks_diff_defs_parsed(const char *old_def, const char *new_def, json_t *po, json_t *pn,
+			struct ks_changes *out)
 {
 	size_t before = out->n;
-	json_t *o, *n;
+	json_t *o = po, *n = pn;
 
 	if (!old_def && !new_def)
 		return KS_PAIR_ABSENT_BOTH;
@@ -260,15 +261,23 @@ int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *ou
 		return KS_PAIR_REMOVED;
 	if (!strcmp(old_def, new_def))
 		return KS_PAIR_UNCHANGED;
-	if (!(o = parse_def(old_def)))
+	if (!o && !(o = parse_def(old_def)))
 		return -EINVAL;
-	if (!(n = parse_def(new_def))) {
-		json_decref(o);
+	if (!n && !(n = parse_def(new_def))) {
+		if (!po)
+			json_decref(o);
 		return -EINVAL;
 	}
 	diff_parsed(o, n, out);
-	json_decref(o);
-	json_decref(n);
+	if (!po)
+		json_decref(o);
+	if (!pn)
+		json_decref(n);
 	/* defs can differ in bytes only (signedness recorded by a newer pahole) */
 	return out->n > before ? KS_PAIR_CHANGED : KS_PAIR_UNCHANGED;
+}
+
+int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *out)
+{
+	return ks_diff_defs_parsed(old_def, new_def, NULL, NULL, out);
 }
