@@ -9,6 +9,7 @@
 #include "cmd/common.h"
 #include "surface/surface.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 
 static const char show_usage[] =
 	"usage: ksurf show KIND NAME [--group G]... [--baseline NAME]\n"
@@ -101,7 +102,7 @@ int cmd_show(int argc, char **argv, struct ks_ctx *ctx)
 				return ks_cmd_usage_error(show_usage, "show: unknown format '%s'", optarg);
 			break;
 		case 'g':
-			gnames = realloc(gnames, (ng + 1) * sizeof(*gnames));
+			gnames = ks_xrealloc_array(gnames, ng + 1, sizeof(*gnames));
 			gnames[ng++] = optarg;
 			break;
 		case 'b': baseline = optarg; break;
