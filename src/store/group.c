@@ -78,44 +78,72 @@ static int cmp_image_version(const struct ks_image_row *a, const struct ks_image
 	return r;
 }
 
+/* Distinct major.minor versions among the images of one arch and flavor. */
+static size_t line_versions(const struct ks_image_list *imgs, const char *arch, const char *flavor)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < imgs->n; i++) {
+		const struct ks_identity *d = &imgs->v[i].ident;
+		char mm[32], mm2[32];
+		int seen = 0;
+
+		if (strcmp(s0(d->arch), arch) || strcmp(s0(d->flavor), flavor))
+			continue;
+		major_minor(d->version, mm, sizeof(mm));
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct ks_identity *e = &imgs->v[j].ident;
+
+			major_minor(e->version, mm2, sizeof(mm2));
+			seen = !strcmp(s0(e->arch), arch) && !strcmp(s0(e->flavor), flavor) &&
+			       !strcmp(mm, mm2);
+		}
+		n += !seen;
+	}
+	return n;
+}
+
+/*
+ * The baseline: the newest image of the arch/flavor line with the most versions (so
+ * Regular is as long as the dataset allows); on ties amd64 first, the default flavor
+ * first, then names. Deterministic for a given set of images.
+ */
 static size_t choose_baseline(const struct ks_image_list *imgs, struct strbuf *why)
 {
-	size_t best = 0, best_arch_n = 0;
-	const char *arch = NULL;
+	size_t best = 0, best_n = 0;
+	int best_amd64 = 0, best_default = 0;
 
-	/* The arch with most images; amd64 first, then by name, on ties. */
 	for (size_t i = 0; i < imgs->n; i++) {
-		const char *a = s0(imgs->v[i].ident.arch);
-		size_t cnt = 0;
-
-		for (size_t j = 0; j < imgs->n; j++)
-			cnt += !strcmp(a, s0(imgs->v[j].ident.arch));
-		if (!arch || cnt > best_arch_n ||
-		    (cnt == best_arch_n && strcmp(arch, "amd64") &&
-		     (!strcmp(a, "amd64") || strcmp(a, arch) < 0))) {
-			arch = a;
-			best_arch_n = cnt;
-		}
-	}
-	/* Its default flavor if there is one, then the newest version. */
-	int found = 0, best_default = 0;
-	for (size_t i = 0; i < imgs->n; i++) {
+		const struct ks_identity *d = &imgs->v[i].ident;
+		size_t n = line_versions(imgs, s0(d->arch), s0(d->flavor));
+		int amd64 = !strcmp(s0(d->arch), "amd64"), is_default;
 		char fam[64];
-		int is_default;
+		int better;
 
-		if (strcmp(s0(imgs->v[i].ident.arch), arch))
-			continue;
-		ks_flavor_family(imgs->v[i].ident.flavor, fam, sizeof(fam));
+		ks_flavor_family(d->flavor, fam, sizeof(fam));
 		is_default = fam[0] == '\0';
-		if (!found || is_default > best_default ||
-		    (is_default == best_default && cmp_image_version(&imgs->v[i], &imgs->v[best]) > 0)) {
+		if (i == 0)
+			better = 1;
+		else if (n != best_n)
+			better = n > best_n;
+		else if (amd64 != best_amd64)
+			better = amd64;
+		else if (is_default != best_default)
+			better = is_default;
+		else if (strcmp(s0(d->arch), s0(imgs->v[best].ident.arch)) ||
+			 strcmp(s0(d->flavor), s0(imgs->v[best].ident.flavor)))
+			better = strcmp(s0(d->flavor), s0(imgs->v[best].ident.flavor)) < 0;
+		else
+			better = cmp_image_version(&imgs->v[i], &imgs->v[best]) > 0;
+		if (better) {
 			best = i;
+			best_n = n;
+			best_amd64 = amd64;
 			best_default = is_default;
-			found = 1;
 		}
 	}
-	sb_addf(why, "newest %s%s image (%s has the most images)",
-		best_default ? "default-flavor " : "", *arch ? arch : "unknown-arch", *arch ? arch : "unknown arch");
+	sb_addf(why, "newest image of the %s %s line, which has the most versions (%zu)",
+		s0(imgs->v[best].ident.arch), s0(imgs->v[best].ident.flavor), best_n);
 	return best;
 }
 
