@@ -79,6 +79,26 @@ static char *path_join(const char *dir, const char *name)
 	return sb_detach(&sb);
 }
 
+/*
+ * One setting, in apt.conf (for users to reuse) and as "-o KEY=VALUE" for every apt run:
+ * apt reads /etc/apt/apt.conf.d after $APT_CONFIG, so only the command line is sure to
+ * win over the system's settings (Docker images blank Dir::Cache::pkgcache, say).
+ */
+static void conf_set(struct ks_apt *apt, struct strbuf *conf, const char *key, const char *value)
+{
+	struct strbuf o = STRBUF_INIT;
+	char **nv = realloc(apt->oargs, (apt->noargs + 2) * sizeof(*apt->oargs));
+
+	if (!nv)
+		abort();
+	apt->oargs = nv;
+	sb_init(&o);
+	sb_addf(&o, "%s=%s", key, value);
+	apt->oargs[apt->noargs++] = strdup("-o");
+	apt->oargs[apt->noargs++] = sb_detach(&o);
+	sb_addf(conf, "%s \"%s\";\n", key, value);
+}
+
 int ks_apt_open(struct ks_apt *apt, const char *cache, const char *const *arches, size_t narch,
 		int progress)
 {
@@ -112,28 +132,35 @@ int ks_apt_open(struct ks_apt *apt, const char *cache, const char *const *arches
 	sb_init(&conf);
 	sb_add(&conf, "// Written by ksurf fetch on every run: a private apt, nothing shared with\n"
 		      "// the system's. Try it: APT_CONFIG=<this file> apt-cache policy\n");
-	sb_addf(&conf, "Dir::Etc::SourceList \"%s/sources.list\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Etc::SourceParts \"%s/sources.list.d\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Etc::Preferences \"%s/preferences\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Etc::PreferencesParts \"%s/preferences.d\";\n", apt->dir);
-	sb_addf(&conf, "Dir::State \"%s/state\";\n", apt->dir);
-	sb_addf(&conf, "Dir::State::Lists \"%s/state/lists\";\n", apt->dir);
-	sb_addf(&conf, "Dir::State::status \"%s/state/status\";\n", apt->dir);
-	sb_addf(&conf, "Dir::State::extended_states \"%s/state/extended_states\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Cache \"%s/cache\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Cache::Archives \"%s/cache/archives\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Cache::pkgcache \"%s/cache/pkgcache.bin\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Cache::srcpkgcache \"%s/cache/srcpkgcache.bin\";\n", apt->dir);
-	sb_addf(&conf, "Dir::Log \"%s/log\";\n", apt->dir);
-	sb_addf(&conf, "APT::Architecture \"%s\";\n#clear APT::Architectures;\n"
-		       "APT::Architectures {",
-		arches[0]);
+	static const char *const dir_keys[][2] = {
+		{"Dir::Etc::SourceList", "sources.list"},
+		{"Dir::Etc::SourceParts", "sources.list.d"},
+		{"Dir::Etc::Preferences", "preferences"},
+		{"Dir::Etc::PreferencesParts", "preferences.d"},
+		{"Dir::State", "state"},
+		{"Dir::State::Lists", "state/lists"},
+		{"Dir::State::status", "state/status"},
+		{"Dir::State::extended_states", "state/extended_states"},
+		{"Dir::Cache", "cache"},
+		{"Dir::Cache::Archives", "cache/archives"},
+		{"Dir::Cache::pkgcache", "cache/pkgcache.bin"},
+		{"Dir::Cache::srcpkgcache", "cache/srcpkgcache.bin"},
+		{"Dir::Log", "log"},
+	};
+	for (size_t i = 0; i < sizeof(dir_keys) / sizeof(dir_keys[0]); i++) {
+		char *v = path_join(apt->dir, dir_keys[i][1]);
+		conf_set(apt, &conf, dir_keys[i][0], v);
+		free(v);
+	}
+	conf_set(apt, &conf, "APT::Architecture", arches[0]);
+	sb_add(&conf, "#clear APT::Architectures;\nAPT::Architectures {");
 	for (size_t i = 0; i < narch; i++)
 		sb_addf(&conf, " \"%s\";", arches[i]);
-	sb_add(&conf, " };\nAcquire::Languages \"none\";\n"
-		      "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled \"false\";\n");
+	sb_add(&conf, " };\n");
+	conf_set(apt, &conf, "Acquire::Languages", "none");
+	conf_set(apt, &conf, "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled", "false");
 	if (geteuid() == 0) /* as root, apt would hand downloads to _apt, which may not reach the cache */
-		sb_add(&conf, "APT::Sandbox::User \"root\";\n");
+		conf_set(apt, &conf, "APT::Sandbox::User", "root");
 	ret = write_file(apt->conf, conf.buf);
 	sb_release(&conf);
 	return ret;
@@ -146,6 +173,9 @@ void ks_apt_close(struct ks_apt *apt)
 	free(apt->partial);
 	free(apt->debs);
 	free(apt->log);
+	for (size_t i = 0; i < apt->noargs; i++)
+		free(apt->oargs[i]);
+	free(apt->oargs);
 	memset(apt, 0, sizeof(*apt));
 }
 
@@ -214,13 +244,29 @@ static int run_apt(struct ks_apt *apt, const char *const *argv, const char *cwd,
 		   struct strbuf *out)
 {
 	int pipefd[2] = {-1, -1}, status, logfd;
+	size_t nargv = 0, k = 0;
+	const char **full;
 	pid_t pid;
 
+	while (argv[nargv])
+		nargv++;
+	full = calloc(nargv + apt->noargs + 1, sizeof(*full));
+	if (!full)
+		abort();
+	full[k++] = argv[0];
+	for (size_t i = 0; i < apt->noargs; i++)
+		full[k++] = apt->oargs[i];
+	for (size_t i = 1; i < nargv; i++)
+		full[k++] = argv[i];
+
 	logfd = open(apt->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (logfd < 0)
+	if (logfd < 0) {
+		free(full);
 		return ks_err(-errno, "%s: %s", apt->log, strerror(errno));
+	}
 	if (out && pipe2(pipefd, O_CLOEXEC)) {
 		close(logfd);
+		free(full);
 		return ks_err(-errno, "pipe: %s", strerror(errno));
 	}
 	fflush(NULL);
@@ -235,10 +281,11 @@ static int run_apt(struct ks_apt *apt, const char *const *argv, const char *cwd,
 		dup2(logfd, STDERR_FILENO);
 		if (cwd && chdir(cwd))
 			_exit(127);
-		execvp(argv[0], (char *const *)argv);
+		execvp(full[0], (char *const *)full);
 		_exit(127);
 	}
 	close(logfd);
+	free(full);
 	if (pid < 0) {
 		if (out) {
 			close(pipefd[0]);
@@ -412,7 +459,6 @@ int ks_apt_fetch(struct ks_apt *apt, const struct ks_kpkg *k, char **path, int *
 	const char *base = strrchr(k->filename, '/') ? strrchr(k->filename, '/') + 1 : k->filename;
 	char *final = path_join(apt->debs, base), *part = path_join(apt->partial, base);
 	struct strbuf spec = STRBUF_INIT, msg = STRBUF_INIT;
-	struct stat st;
 	int ret = 0, h;
 
 	sb_init(&spec);
@@ -424,10 +470,12 @@ int ks_apt_fetch(struct ks_apt *apt, const struct ks_kpkg *k, char **path, int *
 		ks_warn("%s: cached file has a wrong checksum; fetching it again", final);
 		unlink(final);
 	}
-	/* A partial download stays for apt to resume, unless it cannot be one. */
-	if (!stat(part, &st) && (uint64_t)st.st_size >= k->size && holds(part, k) != 1)
-		unlink(part);
+	/*
+	 * A download that finished before a kill is moved into place; an unfinished one is
+	 * fetched again from the start (apt-get download does not resume).
+	 */
 	if (holds(part, k) != 1) {
+		unlink(part);
 		const char *argv[] = {"apt-get", apt->progress ? "-q=0" : "-qq", "download",
 				      spec.buf, NULL};
 

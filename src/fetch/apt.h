@@ -11,12 +11,13 @@
  * A private apt inside ksurf's cache directory, driven through the system's apt-get:
  *
  *   CACHE/apt/apt.conf         given to apt as $APT_CONFIG: every Dir:: below, the
- *                              architectures asked for, no translations or contents
+ *                              architectures asked for, no translations or contents;
+ *                              the same settings also go on apt's command line (-o)
  *   CACHE/apt/sources.list     the suites asked for, mirrors and keyrings taken from
  *                              the system's sources
  *   CACHE/apt/state/           lists/ (the indices), an empty dpkg status
  *   CACHE/apt/cache/           apt's binary caches
- *   CACHE/partial/             downloads in progress (apt-get download resumes them)
+ *   CACHE/partial/             downloads in progress (never trusted unless complete)
  *   CACHE/debs/                finished packages, checked against the index's SHA256
  *
  * The system's apt configuration, lists and dpkg architectures are never touched.
@@ -28,6 +29,8 @@ struct ks_apt {
 	char *debs;	/* CACHE/debs */
 	char *log;	/* CACHE/apt/apt.log: the last apt command's stderr */
 	int progress;	/* apt's own progress on stderr */
+	char **oargs;	/* "-o", "KEY=VALUE" pairs given to every apt run */
+	size_t noargs;
 };
 
 /* The default cache directory: $XDG_CACHE_HOME/ksurf or ~/.cache/ksurf (malloc'ed). */
@@ -57,7 +60,7 @@ int ks_apt_load_index(struct ks_apt *apt, struct ks_kpkg_list *out);
 
 /*
  * Have package k in CACHE/debs: kept when already there with the right size and SHA256
- * (*fetched = 0), else fetched with `apt-get download` (resuming a partial download)
+ * (*fetched = 0), else fetched with `apt-get download` into CACHE/partial
  * and checked (*fetched = 1). A cached file with a wrong checksum is fetched again.
  * *path (malloc'ed) is the package's path. Returns 0 or a negative errno with one line
  * naming the package and what went wrong (apt's own message when apt failed).

@@ -104,6 +104,9 @@ int ks_kpkg_classify(const char *package, enum ks_kpkg_kind *kind, char **releas
 	return -ENOENT;
 }
 
+/* No package is this large (256 TB); a bigger Size is a broken index, and sums stay exact. */
+#define KS_KPKG_SIZE_MAX ((uint64_t)1 << 48)
+
 /* The fields of one stanza, pointing into the text (not NUL-terminated). */
 struct stanza {
 	const char *val[6];
@@ -155,7 +158,7 @@ static void stanza_flush(struct stanza *st, const char *suite, struct ks_kpkg_li
 	}
 	char *sz = dup_field(st, F_SIZE);
 	size = strtoull(sz, &end, 10);
-	f = *end != '\0';
+	f = *end != '\0' || size > KS_KPKG_SIZE_MAX;
 	free(sz);
 	if (f) {
 		free(package);

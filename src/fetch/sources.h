@@ -10,7 +10,7 @@
  * ("deb") entries that are enabled and not flat (suite "./") are kept.
  */
 struct ks_apt_source {
-	char *uri;	 /* http://deb.debian.org/debian (no trailing '/') */
+	char *uri;	 /* http://mirror.example.org/debian (no trailing '/') */
 	char **suites;	 /* bookworm, bookworm-updates */
 	size_t nsuites;
 	char **components; /* main */

@@ -120,7 +120,7 @@ grep -q '^fetch: 1 package downloaded' "$T/out" || fail "corrupt package not re-
 cmp -s "$deb" "$R/pool/old/linux-image-1.2.3-4-amd64-unsigned_1.2.3-4_amd64.deb" || fail "re-fetched file differs"
 pass "corrupt cached package re-fetched"
 
-# An interrupted download (a partial file) completes on the next run.
+# An interrupted download (a partial file) is completed on the next run.
 big=linux-image-1.8.0-1-amd64-unsigned_1.8.0-1_amd64.deb
 head -c 20000000 "$C/debs/$big" >"$C/partial/$big"
 rm "$C/debs/$big"
