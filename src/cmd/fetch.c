@@ -13,6 +13,7 @@
 #include "ingest/ingest.h"
 #include "util/err.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static const char fetch_usage[] =
 	"usage: ksurf fetch [--preset demo|regular|matrix] [--list]\n"
@@ -368,11 +369,11 @@ static int run(struct ks_ctx *ctx, struct fetch_opts *fo)
 
 				ra.arch = fo->arches.v[a];
 				ra.flavor = ks_fetch_default_flavor(ra.arch, distro);
-				rules = realloc(rules, (nrules + 1) * sizeof(*rules));
+				rules = ks_xrealloc_array(rules, nrules + 1, sizeof(*rules));
 				rules[nrules++] = ra;
 			}
 			if (r.arch) {
-				rules = realloc(rules, (nrules + 1) * sizeof(*rules));
+				rules = ks_xrealloc_array(rules, nrules + 1, sizeof(*rules));
 				rules[nrules++] = r;
 			}
 		}
