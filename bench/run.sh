@@ -76,4 +76,12 @@ done
 measure bash -c "for f in $W/*-*.btf; do bpftool btf dump file \$f format c >/dev/null; done"
 row "peer: bpftool btf dump format c, every image" "$imgs images" "what bpftool needs to answer the same"
 
+# 5. all kinds diffed: the whole Regular group and every pair of the Arch group.
+npairs=$("$KSURF" --db "$W/all.db" diff --group Regular --group Arch --format json --summary \
+	| jq '[.groups[].pairs[]] | length')
+measure "$KSURF" --db "$W/all.db" diff --group Regular --group Arch
+row "diff, all kinds, details" "Regular + Arch, $npairs pairs" "target ≤ 0.3 s, ≤ 300 MiB (5 pairs); DepSurf 23 s, 1.3 GiB"
+measure "$KSURF" --db "$W/all.db" diff --group Regular --group Arch --summary
+row "diff, all kinds, table only" "Regular + Arch, $npairs pairs" "same comparisons, no detail output"
+
 ls -l "$W/all.db" | awk -v n="$n" '{ printf "\ndataset for %d images: %.1f MiB\n", n, $5 / 1048576 }'

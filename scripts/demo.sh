@@ -14,3 +14,4 @@ fi
 "$KSURF" fetch --preset demo || echo "demo: some kernels could not be fetched; going on" >&2
 "$KSURF" list
 "$KSURF" show struct bpf_ksym
+"$KSURF" diff --group Regular --summary

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"fetch", cmd_fetch, "download kernel packages through apt (Debian, Ubuntu) and ingest them"},
 	{"list", cmd_list, "list the dataset's images and groups"},
 	{"show", cmd_show, "show one item (struct, union, enum, typedef) across all images"},
+	{"diff", cmd_diff, "compare whole surfaces: two images, or every pair of a group"},
 	{"group", cmd_group, "define, list and delete your own groups of images"},
 	{NULL, NULL, NULL},
 };

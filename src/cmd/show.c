@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/common.h"
+#include "report/field.h"
 #include "surface/surface.h"
 #include "util/err.h"
 #include "util/xalloc.h"
@@ -15,7 +16,8 @@ static const char show_usage[] =
 	"usage: ksurf show KIND NAME [--group G]... [--baseline NAME]\n"
 	"                  [--format text|md|json] [--all-defs]\n\n"
 	"KIND: struct, union, enum, typedef, func, tracepoint, lsm, kfunc, syscall,\n"
-	"helper, map_type, prog_type, attach_type, config (the kinds the dataset holds).\n"
+	"helper, map_type, prog_type, attach_type, config (the kinds the dataset holds),\n"
+	"and field with NAME as STRUCT::FIELD (a member of a struct or union).\n"
 	"The item's definition in every image of each group, then what changed between\n"
 	"each pair of the group (consecutive images for version groups, each image\n"
 	"against the baseline for variant groups).\n\n"
@@ -42,7 +44,42 @@ static void suggest(struct ks_store *st, const char *kind, const char *name)
 	free(names);
 }
 
-static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, int fmt)
+/*
+ * `show field STRUCT::FIELD`: the parent's defs per image — the struct, else a union of
+ * that name (defs holds the struct defs already) — turned into the field's page.
+ */
+static int show_field(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, int fmt,
+		      const int64_t *ids, char **defs, unsigned *dups)
+{
+	size_t n = v->imgs.n, len = (size_t)(strstr(pg->name, "::") - pg->name);
+	char **udefs = calloc(n + 1, sizeof(*udefs)), *parent = strndup(pg->name, len);
+	int ret;
+
+	if (!udefs || !parent)
+		abort();
+	ret = ks_store_item_defs(v->st, "union", parent, ids, n, udefs, NULL);
+	for (size_t i = 0; i < n && !ret; i++)
+		if (!defs[i]) {
+			defs[i] = udefs[i];
+			udefs[i] = NULL;
+		}
+	if (!ret) {
+		pg->imgs = &v->imgs;
+		pg->groups = &v->groups;
+		pg->defs = defs;
+		pg->dups = dups;
+		ret = ks_report_field(stdout, pg, fmt, &ctx->style);
+	}
+	if (ret)
+		ret = ks_cmd_fail();
+	for (size_t i = 0; i < n; i++)
+		free(udefs[i]);
+	free(udefs);
+	free(parent);
+	return ret;
+}
+
+static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, int fmt, int field)
 {
 	size_t n = v->imgs.n;
 	int64_t *ids = calloc(n + 1, sizeof(*ids));
@@ -52,9 +89,22 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 
 	for (size_t i = 0; i < n; i++)
 		ids[i] = v->imgs.v[i].id;
-	ret = ks_store_item_defs(v->st, pg->kind, pg->name, ids, n, defs, dups);
+	if (field) {
+		char *parent = strndup(pg->name, (size_t)(strstr(pg->name, "::") - pg->name));
+
+		if (!parent)
+			abort();
+		ret = ks_store_item_defs(v->st, "struct", parent, ids, n, defs, dups);
+		free(parent);
+	} else {
+		ret = ks_store_item_defs(v->st, pg->kind, pg->name, ids, n, defs, dups);
+	}
 	for (size_t i = 0; i < n; i++)
 		present += defs[i] != NULL;
+	if (!ret && field) {
+		ret = show_field(ctx, v, pg, fmt, ids, defs, dups);
+		goto out;
+	}
 	if (!ret && !present) {
 		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images", pg->kind, pg->name, n);
 		ks_cmd_fail();
@@ -116,9 +166,16 @@ int cmd_show(int argc, char **argv, struct ks_ctx *ctx)
 		return ks_cmd_usage_error(show_usage, "show: expected KIND NAME");
 	}
 	kind = ks_kind_parse(argv[optind]);
-	if (kind < 0 || kind == KS_KIND_FIELD) {
+	if (kind < 0) {
 		free(gnames);
 		return ks_cmd_usage_error(show_usage, "show: unknown kind '%s'", argv[optind]);
+	}
+	if (kind == KS_KIND_FIELD && (!strstr(argv[optind + 1], "::") ||
+				      !strstr(argv[optind + 1], "::")[2] ||
+				      strstr(argv[optind + 1], "::") == argv[optind + 1])) {
+		free(gnames);
+		return ks_cmd_usage_error(show_usage, "show: a field is named STRUCT::FIELD, not '%s'",
+					  argv[optind + 1]);
 	}
 	pg.kind = ks_kind_name(kind);
 	pg.name = argv[optind + 1];
@@ -137,7 +194,7 @@ int cmd_show(int argc, char **argv, struct ks_ctx *ctx)
 		pg.only = only;
 	}
 	if (!ret)
-		ret = show_item(ctx, &v, &pg, fmt);
+		ret = show_item(ctx, &v, &pg, fmt, kind == KS_KIND_FIELD);
 	free(only);
 	free(gnames);
 	ks_view_close(&v);

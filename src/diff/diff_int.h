@@ -13,7 +13,10 @@ void ks_diff_other_kind(const char *kind, json_t *o, json_t *n, struct ks_change
 /* One declaration per differ, e.g.
  * void ks_diff_proto(json_t *o, json_t *n, struct ks_changes *out); */
 
+void ks_diff_field(json_t *o, json_t *n, struct ks_changes *out);
 void ks_diff_enumerator(json_t *o, json_t *n, struct ks_changes *out);
 void ks_diff_config(json_t *o, json_t *n, struct ks_changes *out);
 void ks_diff_syscall(json_t *o, json_t *n, struct ks_changes *out);
+void ks_diff_proto(json_t *o, json_t *n, struct ks_changes *out);
+void ks_diff_tracepoint(json_t *o, json_t *n, struct ks_changes *out);
 #endif

@@ -12,11 +12,17 @@ static const struct {
 	const char *kind;
 	void (*fn)(json_t *o, json_t *n, struct ks_changes *out);
 } differs[] = {
+	{"field", ks_diff_field},
+	{"func", ks_diff_proto},
+	{"kfunc", ks_diff_proto},
+	{"lsm", ks_diff_proto},
 	{"helper", ks_diff_enumerator},
 	{"map_type", ks_diff_enumerator},
 	{"prog_type", ks_diff_enumerator},
 	{"attach_type", ks_diff_enumerator},
 	{"config", ks_diff_config},
+	{"syscall", ks_diff_syscall},
+	{"tracepoint", ks_diff_tracepoint},
 	{NULL, NULL},
 };
 

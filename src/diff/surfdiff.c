@@ -2,8 +2,11 @@
 /* Whole surfaces compared: a merge of two sorted (item, def) lists. */
 #include "diff/surfdiff.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "surface/surface.h"
 #include "util/err.h"
@@ -25,57 +28,115 @@ static struct ks_item_diff *push(struct ks_surface_diff *d, uint32_t item, int s
 	return x;
 }
 
-/* Fetch both defs of an item whose def ids differ and explain the difference. */
-static int compare_item(const struct ks_surface_diff_in *in, struct ks_surface_diff *out,
-			uint32_t item, int64_t da, int64_t db)
-{
-	struct ks_kind_counts *kc = &out->kinds[in->items->kind[item]];
-	struct ks_changes ch = {0};
-	char *ta = NULL, *tb = NULL;
-	int ret, st;
+/* An item whose def ids differ: both bodies, then the verdict and changes. */
+struct task {
+	uint32_t item;
+	int64_t da, db;
+	char *ta, *tb;
+	int status;
+	struct ks_changes ch;
+};
 
-	if ((ret = in->fetch(in->ctx, da, &ta)) || (ret = in->fetch(in->ctx, db, &tb)))
-		goto out;
-	st = ks_diff_defs(ta, tb, &ch);
-	if (st < 0) {
-		ret = ks_err(st, "%s %s: %s", in->items->kinds[in->items->kind[item]],
-			     ks_item_table_name(in->items, item), ks_errmsg());
-		goto out;
+struct pool {
+	struct task *t;
+	size_t n;
+	atomic_size_t next;
+};
+
+/* Worker: ks_diff_defs is pure (jansson objects of its own, a thread-local error). */
+static void *work(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
+		struct task *t = &p->t[i];
+
+		t->status = ks_diff_defs(t->ta, t->tb, &t->ch);
+		if (t->status < 0)
+			t->status = ks_err(t->status, "%s", ks_errmsg());
 	}
-	if (st != KS_PAIR_CHANGED) {
-		kc->unchanged++;
-		ks_changes_free(&ch);
-		goto out;
-	}
-	kc->changed++;
-	{
+	return NULL;
+}
+
+static unsigned nthreads(size_t ntasks)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	/* a thread is worth starting for a few dozen comparisons */
+	if ((size_t)n > ntasks / 32 + 1)
+		n = (long)(ntasks / 32 + 1);
+	return (unsigned)n;
+}
+
+/* Compare the tasks on the available cores, in place. */
+static void run_tasks(struct task *t, size_t n)
+{
+	struct pool p = {.t = t, .n = n};
+	pthread_t th[8];
+	unsigned nt = nthreads(n), started = 0;
+
+	atomic_init(&p.next, 0);
+	for (unsigned i = 1; i < nt; i++)
+		if (!pthread_create(&th[started], NULL, work, &p))
+			started++;
+	work(&p);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* Fetch bodies, compare in parallel, then count and keep the results in task order. */
+static int finish_tasks(const struct ks_surface_diff_in *in, struct ks_surface_diff *out,
+			struct task *t, size_t n)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < n && !ret; i++)
+		if (!(ret = in->fetch(in->ctx, t[i].da, &t[i].ta)))
+			ret = in->fetch(in->ctx, t[i].db, &t[i].tb);
+	if (!ret)
+		run_tasks(t, n);
+	for (size_t i = 0; i < n; i++) {
+		struct ks_kind_counts *kc = &out->kinds[in->items->kind[t[i].item]];
 		uint8_t seen[KS_CHG__COUNT] = {0};
 
-		for (size_t c = 0; c < ch.n; c++)
-			if ((unsigned)ch.v[c].type < KS_CHG__COUNT && !seen[ch.v[c].type]++)
-				kc->by_type[ch.v[c].type]++;
+		free(t[i].ta);
+		free(t[i].tb);
+		if (!ret && t[i].status < 0)
+			ret = ks_err(t[i].status, "%s %s: %s",
+				     in->items->kinds[in->items->kind[t[i].item]],
+				     ks_item_table_name(in->items, t[i].item), ks_errmsg());
+		if (ret || t[i].status != KS_PAIR_CHANGED) {
+			kc->unchanged += !ret;
+			ks_changes_free(&t[i].ch);
+			continue;
+		}
+		kc->changed++;
+		for (size_t c = 0; c < t[i].ch.n; c++)
+			if ((unsigned)t[i].ch.v[c].type < KS_CHG__COUNT && !seen[t[i].ch.v[c].type]++)
+				kc->by_type[t[i].ch.v[c].type]++;
+		push(out, t[i].item, KS_PAIR_CHANGED)->ch = t[i].ch;
 	}
-	push(out, item, KS_PAIR_CHANGED)->ch = ch;
-out:
-	if (ret)
-		ks_changes_free(&ch);
-	free(ta);
-	free(tb);
 	return ret;
 }
 
 int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff *out)
 {
 	const struct ks_image_defs *a = in->a, *b = in->b;
-	size_t i = 0, j = 0;
-	int ret = 0;
+	struct task *tasks = NULL;
+	size_t i = 0, j = 0, nt = 0, cap = 0;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->nkinds = in->items->nkinds;
 	out->kinds = calloc(out->nkinds ? out->nkinds : 1, sizeof(*out->kinds));
 	if (!out->kinds)
 		abort();
-	while ((i < a->n || j < b->n) && !ret) {
+	while (i < a->n || j < b->n) {
 		uint32_t ia = i < a->n ? a->v[i].item : UINT32_MAX;
 		uint32_t ib = j < b->n ? b->v[j].item : UINT32_MAX;
 		uint32_t item = ia < ib ? ia : ib;
@@ -87,10 +148,17 @@ int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff
 			if (want) {
 				kc->old++;
 				kc->new++;
-				if (a->v[i].def == b->v[j].def)
+				if (a->v[i].def == b->v[j].def) {
 					kc->unchanged++;
-				else
-					ret = compare_item(in, out, item, a->v[i].def, b->v[j].def);
+				} else {
+					if (nt == cap) {
+						cap = cap ? cap * 2 : 256;
+						if (!(tasks = realloc(tasks, cap * sizeof(*tasks))))
+							abort();
+					}
+					tasks[nt++] = (struct task){.item = item, .da = a->v[i].def,
+								    .db = b->v[j].def};
+				}
 			}
 			i++;
 			j++;
@@ -110,6 +178,8 @@ int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff
 			j++;
 		}
 	}
+	ret = finish_tasks(in, out, tasks, nt);
+	free(tasks);
 	if (ret)
 		ks_surface_diff_free(out);
 	return ret;
@@ -171,6 +241,8 @@ static int cmp_item_diff(const void *pa, const void *pb)
 void ks_surface_diff_sort(struct ks_surface_diff *d, const struct ks_item_table *t,
 			  const uint32_t *rank)
 {
+	if (!d->n)
+		return;
 	/* qsort has no context argument in C17; the tool sorts on one thread */
 	sort_table = t;
 	sort_rank = rank;

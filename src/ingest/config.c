@@ -109,7 +109,7 @@ int ks_config_parse(const char *origin, const char *text, size_t len, struct ks_
 		size_t n = nl ? (size_t)(nl - s) : len - pos;
 
 		line++;
-		if (n > 7 && (!memcmp(s, "CONFIG_", 7) || !memcmp(s, "# CONFIG_", 9)))
+		if ((n > 7 && !memcmp(s, "CONFIG_", 7)) || (n > 9 && !memcmp(s, "# CONFIG_", 9)))
 			seen_config = 1;
 		if (!seen_config && line > 64)
 			break;

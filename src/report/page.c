@@ -57,9 +57,13 @@ static void put_evidence(FILE *out, json_t *def, const char *prefix)
 /* One change as the line DepSurf's pages show ("Field added. sector_t write_offset"). */
 void ks_change_line(const struct ks_change *c, struct strbuf *sb)
 {
+	/* Changes whose old/new are whole declarations or enumerators name themselves. */
 	int decl_like = c->type == KS_CHG_FIELD_TYPE || c->type == KS_CHG_TYPEDEF_TYPE ||
 			c->type == KS_CHG_FIELD_ADDED || c->type == KS_CHG_FIELD_REMOVED ||
-			c->type == KS_CHG_ENUM_VALUE_ADDED || c->type == KS_CHG_ENUM_VALUE_REMOVED;
+			c->type == KS_CHG_ENUM_VALUE_ADDED || c->type == KS_CHG_ENUM_VALUE_REMOVED ||
+			c->type == KS_CHG_PARAM_ADDED || c->type == KS_CHG_PARAM_REMOVED ||
+			c->type == KS_CHG_PARAM_RENAMED || c->type == KS_CHG_PARAM_TYPE ||
+			c->type == KS_CHG_RETURN_TYPE || c->type == KS_CHG_TP_EVENT;
 
 	sb_addf(sb, "%s. ", ks_change_title(c->type));
 	if (!decl_like && c->subject)

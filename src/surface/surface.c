@@ -21,6 +21,13 @@ static const struct {
 	const char *what;
 	ks_extractor_fn fn;
 } extractors[] = {
+	{"surface: bpf enums", ks_surface_bpfenums},
+	{"surface: config", ks_surface_kconfig},
+	{"surface: funcs", ks_surface_funcs},
+	{"surface: kfuncs", ks_surface_kfuncs},
+	{"surface: lsm", ks_surface_lsm},
+	{"surface: tracepoints", ks_surface_tracepoints},
+	{"surface: syscalls", ks_surface_syscalls},
 	{NULL, NULL},
 };
 

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/* `ksurf diff A B` / `ksurf diff --group G`: every item of every kind, per pair. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/common.h"
+#include "diff/surfdiff.h"
+#include "report/diffreport.h"
+#include "store/surface.h"
+#include "surface/surface.h"
+#include "util/clock.h"
+#include "util/err.h"
+
+static const char diff_usage[] =
+	"usage: ksurf diff A B [options]\n"
+	"       ksurf diff --group G [--group G]... [options]\n\n"
+	"Compare whole surfaces: per kind the number of items in the old and the new image,\n"
+	"added, removed and changed, and the changed items per change type (DepSurf's diff\n"
+	"table, one column per pair), then every added, removed and changed item with its\n"
+	"changes. A B: two image names (see `ksurf list`); a group compares its pairs\n"
+	"(consecutive images for version groups, each image against the baseline for\n"
+	"variant groups).\n\n"
+	"  --group G             every pair of group G (repeatable)\n"
+	"  --baseline N          derive the default groups around image N\n"
+	"  --kind K              only items of kind K (repeatable): struct, union, enum,\n"
+	"                        typedef, func, tracepoint, lsm, kfunc, syscall, helper, ...\n"
+	"  --format F            text (default), md, json, csv\n"
+	"  --summary             the table only, no details\n"
+	"  --details             csv: one row per change instead of the counts\n";
+
+struct diff_opts {
+	const char **groups;
+	size_t ngroups;
+	const char **kinds;
+	size_t nkinds;
+	const char *baseline;
+	int fmt, summary, details;
+};
+
+struct diff_run {
+	struct ks_view v;
+	struct ks_item_table items;
+	struct ks_image_defs *defs; /* per image, loaded on first use */
+	uint8_t *loaded;
+	struct ks_def_reader *reader;
+	uint8_t *wanted;	    /* per kind index */
+	uint32_t *order, *rank;	    /* kind display order */
+	struct ks_surface_diff *diffs;
+	struct ks_diff_pair *pairs;
+	struct ks_diff_section *sections;
+	size_t npairs, nsections;
+};
+
+static int fetch_def(void *ctx, int64_t id, char **body)
+{
+	return ks_def_reader_get(ctx, id, body);
+}
+
+static int image_defs(struct diff_run *r, size_t img, const struct ks_image_defs **out)
+{
+	int ret;
+
+	if (!r->loaded[img]) {
+		ret = ks_store_image_defs(r->v.st, &r->items, r->v.imgs.v[img].id, &r->defs[img]);
+		if (ret)
+			return ret;
+		r->loaded[img] = 1;
+	}
+	*out = &r->defs[img];
+	return 0;
+}
+
+/* Compare images a and b into the next pair slot. */
+static int add_pair(struct diff_run *r, size_t a, size_t b, const char *la, const char *lb)
+{
+	struct ks_surface_diff_in in = {.items = &r->items, .wanted = r->wanted,
+					.fetch = fetch_def, .ctx = r->reader};
+	struct ks_diff_pair *p = &r->pairs[r->npairs];
+	int ret;
+
+	if ((ret = image_defs(r, a, &in.a)) || (ret = image_defs(r, b, &in.b)))
+		return ret;
+	ret = ks_diff_surfaces(&in, &r->diffs[r->npairs]);
+	if (ret)
+		return ks_err_ctx(ret, "%s vs %s", r->v.imgs.v[a].ident.name, r->v.imgs.v[b].ident.name);
+	ks_surface_diff_sort(&r->diffs[r->npairs], &r->items, r->rank);
+	p->from = r->v.imgs.v[a].ident.name;
+	p->to = r->v.imgs.v[b].ident.name;
+	p->from_label = la;
+	p->to_label = lb;
+	p->d = &r->diffs[r->npairs];
+	r->npairs++;
+	return 0;
+}
+
+/* The kinds to report: the wanted ones the dataset has, in display order. */
+static int pick_kinds(struct diff_run *r, const struct diff_opts *o, uint32_t *shown, size_t *n)
+{
+	size_t nk = r->items.nkinds;
+
+	r->wanted = calloc(nk + 1, 1);
+	r->order = calloc(nk + 1, sizeof(*r->order));
+	r->rank = calloc(nk + 1, sizeof(*r->rank));
+	if (!r->wanted || !r->order || !r->rank)
+		abort();
+	ks_kind_display_order(&r->items, r->order, r->rank);
+	for (size_t i = 0; i < o->nkinds; i++) {
+		size_t k;
+
+		for (k = 0; k < nk && strcmp(r->items.kinds[k], o->kinds[i]); k++)
+			;
+		if (k == nk)
+			return ks_err(-ENOENT, "%s: the dataset has no %s items", ks_store_path(r->v.st),
+				      o->kinds[i]);
+		r->wanted[k] = 1;
+	}
+	*n = 0;
+	for (size_t i = 0; i < nk; i++)
+		if (!o->nkinds || r->wanted[r->order[i]])
+			shown[(*n)++] = r->order[i];
+	if (!o->nkinds) {
+		free(r->wanted);
+		r->wanted = NULL;
+	}
+	return 0;
+}
+
+static int run(struct diff_run *r, const struct diff_opts *o, char **names, size_t nnames,
+	       struct ks_ctx *ctx)
+{
+	const struct ks_group **gs = calloc(o->ngroups + 1, sizeof(*gs));
+	struct ks_diff_doc doc = {0};
+	uint32_t *shown = NULL;
+	size_t total = 0, idx[2] = {0, 0};
+	int ret;
+
+	if (!gs)
+		abort();
+	for (size_t i = 0; i < o->ngroups; i++) {
+		if (!(gs[i] = ks_groups_find(&r->v.groups, o->groups[i]))) {
+			free(gs);
+			return ks_cmd_usage_error(diff_usage, "diff: no group named '%s' (see `ksurf list`)",
+						  o->groups[i]);
+		}
+		total += ks_group_npairs(gs[i]);
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		int k = ks_image_list_find(&r->v.imgs, names[i]);
+
+		if (k < 0) {
+			free(gs);
+			ks_err(-ENOENT, "no image named %s (see `ksurf list`)", names[i]);
+			return ks_cmd_fail();
+		}
+		idx[i] = (size_t)k;
+	}
+	if (nnames)
+		total = 1;
+	ret = ks_store_item_table(r->v.st, &r->items);
+	if (!ret)
+		ret = ks_def_reader_open(r->v.st, &r->reader);
+	if (ret)
+		goto out;
+	ks_phase("diff: items");
+	shown = calloc(r->items.nkinds + 1, sizeof(*shown));
+	r->defs = calloc(r->v.imgs.n + 1, sizeof(*r->defs));
+	r->loaded = calloc(r->v.imgs.n + 1, 1);
+	r->diffs = calloc(total + 1, sizeof(*r->diffs));
+	r->pairs = calloc(total + 1, sizeof(*r->pairs));
+	r->sections = calloc(o->ngroups + 1, sizeof(*r->sections));
+	if (!shown || !r->defs || !r->loaded || !r->diffs || !r->pairs || !r->sections)
+		abort();
+	if ((ret = pick_kinds(r, o, shown, &doc.nkinds)))
+		goto out;
+	if (nnames) {
+		ret = add_pair(r, idx[0], idx[1], names[0], names[1]);
+		r->sections[0] = (struct ks_diff_section){.pairs = r->pairs, .npairs = 1};
+		r->nsections = 1;
+	}
+	for (size_t i = 0; i < o->ngroups && !ret; i++) {
+		const struct ks_group *g = gs[i];
+		size_t first = r->npairs;
+
+		for (size_t k = 0; k < ks_group_npairs(g) && !ret; k++) {
+			size_t a, b;
+
+			ks_group_pair(g, k, &a, &b);
+			ret = add_pair(r, g->m[a].img, g->m[b].img, g->m[a].label, g->m[b].label);
+		}
+		r->sections[r->nsections++] = (struct ks_diff_section){
+			.group = g->name, .pairing = ks_pairing_name(g->pairing),
+			.pairs = r->pairs + first, .npairs = r->npairs - first};
+	}
+	if (ret)
+		goto out;
+	ks_phase("diff: compare");
+	doc.items = &r->items;
+	doc.kinds = shown;
+	doc.sections = r->sections;
+	doc.nsections = r->nsections;
+	doc.baseline = r->v.imgs.n ? r->v.imgs.v[r->v.groups.baseline].ident.name : NULL;
+	doc.summary = o->summary;
+	doc.details = o->details;
+	ret = ks_report_diff(stdout, &doc, o->fmt, &ctx->style);
+	ks_phase("diff: report");
+out:
+	free(shown);
+	free(gs);
+	return ret ? ks_cmd_fail() : 0;
+}
+
+static void run_free(struct diff_run *r)
+{
+	for (size_t i = 0; i < r->npairs; i++)
+		ks_surface_diff_free(&r->diffs[i]);
+	for (size_t i = 0; r->defs && i < r->v.imgs.n; i++)
+		ks_image_defs_free(&r->defs[i]);
+	free(r->defs);
+	free(r->loaded);
+	free(r->diffs);
+	free(r->pairs);
+	free(r->sections);
+	free(r->wanted);
+	free(r->order);
+	free(r->rank);
+	ks_def_reader_close(r->reader);
+	ks_item_table_free(&r->items);
+	ks_view_close(&r->v);
+}
+
+static void push_str(const char ***v, size_t *n, const char *s)
+{
+	*v = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!*v)
+		abort();
+	(*v)[(*n)++] = s;
+}
+
+int cmd_diff(int argc, char **argv, struct ks_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"group", required_argument, NULL, 'g'},
+		{"baseline", required_argument, NULL, 'b'}, {"kind", required_argument, NULL, 'k'},
+		{"summary", no_argument, NULL, 's'},	  {"details", no_argument, NULL, 'D'},
+		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	};
+	struct diff_opts o = {.fmt = KS_FMT_TEXT};
+	struct diff_run r = {0};
+	int c, ret = KS_EXIT_USAGE, k;
+
+	while ((c = getopt_long(argc, argv, "f:g:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.fmt = ks_format_parse(optarg);
+			if (o.fmt < 0 || o.fmt == KS_FMT_HTML) {
+				ks_cmd_usage_error(diff_usage, "diff: unknown format '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'g': push_str(&o.groups, &o.ngroups, optarg); break;
+		case 'k':
+			k = ks_kind_parse(optarg);
+			if (k < 0 || k == KS_KIND_FIELD) {
+				ks_cmd_usage_error(diff_usage, "diff: unknown kind '%s'", optarg);
+				goto out;
+			}
+			push_str(&o.kinds, &o.nkinds, ks_kind_name(k));
+			break;
+		case 'b': o.baseline = optarg; break;
+		case 's': o.summary = 1; break;
+		case 'D': o.details = 1; break;
+		case 'h': fputs(diff_usage, stdout); ret = 0; goto out;
+		default: fputs(diff_usage, stderr); goto out;
+		}
+	}
+	if (o.details && o.fmt != KS_FMT_CSV) {
+		ks_cmd_usage_error(diff_usage, "diff: --details is for --format csv");
+		goto out;
+	}
+	if (o.ngroups ? argc != optind : argc - optind != 2) {
+		ks_cmd_usage_error(diff_usage, o.ngroups ? "diff: give two images or --group, not both"
+							 : "diff: expected two images A B, or --group G");
+		goto out;
+	}
+	if (ks_view_open(ctx, o.baseline, &r.v)) {
+		ret = ks_cmd_fail();
+		goto out;
+	}
+	ret = run(&r, &o, argv + optind, (size_t)(argc - optind), ctx);
+	run_free(&r);
+out:
+	free(o.groups);
+	free(o.kinds);
+	return ret;
+}
