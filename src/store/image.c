@@ -12,6 +12,8 @@
 #include "surface/surface.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static const char list_sql[] =
 	"SELECT i.id, i.name, i.version, i.revision, i.flavor, i.arch, i.distro, i.release,"
@@ -146,54 +148,153 @@ static int insert_config(struct ks_store *st, int64_t id, const struct ks_config
 	return ret;
 }
 
-/* Item and def ids are shared across images: identical definitions are stored once. */
+/* An item row of the dataset, for finding ids without a query per item. */
+struct known_item {
+	const char *kind, *name; /* into the names buffer */
+	int64_t id;
+};
+
+static int cmp_known(const void *a, const void *b)
+{
+	const struct known_item *x = a, *y = b;
+	int r = strcmp(x->kind, y->kind);
+
+	return r ? r : strcmp(x->name, y->name);
+}
+
+/*
+ * Every item the dataset already has, sorted by (kind, name): one query instead of one
+ * upsert per item (an image has ~100k items and most exist from earlier images).
+ */
+static int load_items(struct ks_store *st, struct known_item **out, size_t *n, struct strbuf *names)
+{
+	size_t cap = 0, *offs = NULL;
+	sqlite3_stmt *s;
+	int rc, ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = ks_db_prepare(st, "SELECT id, kind, name FROM item", &s)))
+		return ret;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			*out = ks_xrealloc_array(*out, cap, sizeof(**out));
+			offs = ks_xrealloc_array(offs, cap * 2, sizeof(*offs));
+		}
+		(*out)[*n].id = sqlite3_column_int64(s, 0);
+		offs[2 * *n] = names->len;
+		sb_add(names, (const char *)sqlite3_column_text(s, 1));
+		sb_addc(names, '\0');
+		offs[2 * *n + 1] = names->len;
+		sb_add(names, (const char *)sqlite3_column_text(s, 2));
+		sb_addc(names, '\0');
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot read items");
+	sqlite3_finalize(s);
+	/* The buffer is final now: turn offsets into pointers. */
+	for (size_t i = 0; i < *n; i++) {
+		(*out)[i].kind = names->buf + offs[2 * i];
+		(*out)[i].name = names->buf + offs[2 * i + 1];
+	}
+	free(offs);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_known);
+	return ret;
+}
+
+struct link {
+	int64_t item_id, def_id;
+	unsigned dups;
+};
+
+static int cmp_link(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	return (x->item_id > y->item_id) - (x->item_id < y->item_id);
+}
+
+static int item_id_of(struct ks_store *st, sqlite3_stmt *put, const struct known_item *known,
+		      size_t nknown, const struct ks_item *it, int64_t *id)
+{
+	struct known_item key = {ks_kind_name(it->kind), it->name, 0};
+	const struct known_item *k = nknown ? bsearch(&key, known, nknown, sizeof(*known), cmp_known)
+					    : NULL;
+
+	if (k) {
+		*id = k->id;
+		return 0;
+	}
+	sqlite3_bind_text(put, 1, key.kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 2, it->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(put) != SQLITE_DONE)
+		return ks_db_fail(st, "cannot store item");
+	sqlite3_reset(put);
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+static int def_id_of(struct ks_store *st, sqlite3_stmt *get, sqlite3_stmt *put,
+		     const struct ks_item *it, int64_t *id)
+{
+	int ret = 0;
+
+	sqlite3_bind_blob(get, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
+	if (sqlite3_step(get) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(get, 0);
+	} else {
+		sqlite3_bind_blob(put, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
+		sqlite3_bind_text(put, 2, it->def, -1, SQLITE_STATIC);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			ret = ks_db_fail(st, "cannot store definition");
+		sqlite3_reset(put);
+		*id = sqlite3_last_insert_rowid(st->db);
+	}
+	sqlite3_reset(get);
+	return ret;
+}
+
+/*
+ * Item and def ids are shared across images: identical definitions are stored once.
+ * Links go in sorted by item id, so both of image_item's B-trees grow in order.
+ */
 static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface *surf)
 {
-	sqlite3_stmt *item = NULL, *def_get = NULL, *def_put = NULL, *link = NULL;
+	sqlite3_stmt *item_put = NULL, *def_get = NULL, *def_put = NULL, *link = NULL;
+	struct link *links = ks_xrealloc_array(NULL, surf->n, sizeof(*links));
+	struct strbuf names = STRBUF_INIT;
+	struct known_item *known = NULL;
+	size_t nknown = 0;
 	int ret;
 
-	if ((ret = ks_db_prepare(st,
-				 "INSERT INTO item(kind, name) VALUES(?, ?) ON CONFLICT(kind, name)"
-				 " DO UPDATE SET kind = excluded.kind RETURNING id",
-				 &item)) ||
+	sb_init(&names);
+	if ((ret = load_items(st, &known, &nknown, &names)) ||
+	    (ret = ks_db_prepare(st, "INSERT INTO item(kind, name) VALUES(?, ?)", &item_put)) ||
 	    (ret = ks_db_prepare(st, "SELECT id FROM def WHERE hash = ?", &def_get)) ||
 	    (ret = ks_db_prepare(st, "INSERT INTO def(hash, body) VALUES(?, ?)", &def_put)) ||
 	    (ret = ks_db_prepare(st, "INSERT INTO image_item(image_id, item_id, def_id, dups)"
 				     " VALUES(?, ?, ?, ?)",
 				 &link)))
 		goto out;
-	for (size_t i = 0; i < surf->n; i++) {
+	for (size_t i = 0; i < surf->n && !ret; i++) {
 		const struct ks_item *it = &surf->items[i];
-		int64_t item_id, def_id;
 
-		sqlite3_bind_text(item, 1, ks_kind_name(it->kind), -1, SQLITE_STATIC);
-		sqlite3_bind_text(item, 2, it->name, -1, SQLITE_STATIC);
-		if (sqlite3_step(item) != SQLITE_ROW) {
-			ret = ks_db_fail(st, "cannot store item");
-			goto out;
-		}
-		item_id = sqlite3_column_int64(item, 0);
-		sqlite3_reset(item);
-
-		sqlite3_bind_blob(def_get, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
-		if (sqlite3_step(def_get) == SQLITE_ROW) {
-			def_id = sqlite3_column_int64(def_get, 0);
-		} else {
-			sqlite3_bind_blob(def_put, 1, it->hash, sizeof(it->hash), SQLITE_STATIC);
-			sqlite3_bind_text(def_put, 2, it->def, -1, SQLITE_STATIC);
-			if (sqlite3_step(def_put) != SQLITE_DONE) {
-				ret = ks_db_fail(st, "cannot store definition");
-				goto out;
-			}
-			sqlite3_reset(def_put);
-			def_id = sqlite3_last_insert_rowid(st->db);
-		}
-		sqlite3_reset(def_get);
-
+		links[i].dups = it->dup_count;
+		ret = item_id_of(st, item_put, known, nknown, it, &links[i].item_id);
+		if (!ret)
+			ret = def_id_of(st, def_get, def_put, it, &links[i].def_id);
+	}
+	if (ret)
+		goto out;
+	qsort(links, surf->n, sizeof(*links), cmp_link);
+	for (size_t i = 0; i < surf->n; i++) {
 		sqlite3_bind_int64(link, 1, id);
-		sqlite3_bind_int64(link, 2, item_id);
-		sqlite3_bind_int64(link, 3, def_id);
-		sqlite3_bind_int64(link, 4, it->dup_count);
+		sqlite3_bind_int64(link, 2, links[i].item_id);
+		sqlite3_bind_int64(link, 3, links[i].def_id);
+		sqlite3_bind_int64(link, 4, links[i].dups);
 		if (sqlite3_step(link) != SQLITE_DONE) {
 			ret = ks_db_fail(st, "cannot link item");
 			goto out;
@@ -201,10 +302,13 @@ static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface
 		sqlite3_reset(link);
 	}
 out:
-	sqlite3_finalize(item);
+	sqlite3_finalize(item_put);
 	sqlite3_finalize(def_get);
 	sqlite3_finalize(def_put);
 	sqlite3_finalize(link);
+	free(links);
+	free(known);
+	sb_release(&names);
 	return ret;
 }
 

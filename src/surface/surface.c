@@ -56,9 +56,35 @@ static int cmp_item(const void *a, const void *b)
 {
 	const struct ks_item *x = a, *y = b;
 
+	int r;
+
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	return strcmp(x->name, y->name);
+	r = strcmp(x->name, y->name);
+	return r ? r : strcmp(x->def, y->def);
+}
+
+/*
+ * An item is (kind, name): should two extractors (or one, on a lying BTF) push the same
+ * pair, one is kept and the rest are counted, as for duplicate types. cmp_item orders
+ * such twins by their def, so which one is kept does not depend on qsort.
+ */
+static void drop_duplicates(struct ks_surface *s)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (o && s->items[o - 1].kind == s->items[i].kind &&
+		    !strcmp(s->items[o - 1].name, s->items[i].name)) {
+			s->items[o - 1].dup_count += 1 + s->items[i].dup_count;
+			s->dup_total++;
+			free(s->items[i].name);
+			free(s->items[i].def);
+			continue;
+		}
+		s->items[o++] = s->items[i];
+	}
+	s->n = o;
 }
 
 int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out)
@@ -83,5 +109,6 @@ int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out
 	}
 	ks_surface_hash(out->items + hashed, out->n - hashed);
 	qsort(out->items, out->n, sizeof(*out->items), cmp_item);
+	drop_duplicates(out);
 	return 0;
 }
