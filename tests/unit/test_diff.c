@@ -87,6 +87,21 @@ TEST(statuses)
 	free(a);
 }
 
+/* Evidence is shown, never compared: defs differing only there are unchanged, even with
+ * brackets and escaped quotes inside the evidence strings; a difference after it is not. */
+TEST(evidence_only)
+{
+	const char *a = "{\"c\":\"int f(void)\",\"evidence\":[\"symbol f ] (t, local)\"],"
+			"\"kind\":\"func\",\"name\":\"f\"}";
+	const char *b = "{\"c\":\"int f(void)\",\"evidence\":[\"symbol f.isra.0 \\\"[x\\\" (T)\","
+			"\"symbol f (t, local)\"],\"kind\":\"func\",\"name\":\"f\"}";
+	const char *c = "{\"c\":\"int f(void)\",\"evidence\":[\"symbol f (t, local)\"],"
+			"\"kind\":\"func\",\"name\":\"f\",\"status\":[\"transformation\"]}";
+
+	CHECK_DIFF(a, b, KS_PAIR_UNCHANGED, "");
+	CHECK_DIFF(a, c, KS_PAIR_CHANGED, "status_changed|f|none|transformation\n");
+}
+
 TEST(field_added_removed_type)
 {
 	static const struct mem job_new[] = {
@@ -377,6 +392,7 @@ TEST(real_kernels)
 int main(void)
 {
 	RUN(statuses);
+	RUN(evidence_only);
 	RUN(field_added_removed_type);
 	RUN(type_changed_and_moved_and_size);
 	RUN(reorder_only_moves);
