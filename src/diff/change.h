@@ -85,10 +85,17 @@ const char *ks_pair_status_name(enum ks_pair_status s);
  */
 int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *out);
 
-/* The same with the defs already parsed (jansson objects, either may be NULL to have it
- * parsed here): a page comparing one def in several pairs parses it once. */
-struct json_t;
-int ks_diff_defs_parsed(const char *old_def, const char *new_def, struct json_t *o,
-			struct json_t *n, struct ks_changes *out);
+/*
+ * The same in steps, for callers that compare one def in several pairs and parse it
+ * once: ks_diff_def_pair decides on the texts alone (absent, added, removed, unchanged
+ * bytes or evidence only) and says KS_PAIR_CHANGED when the trees must be compared;
+ * ks_def_parse parses a def (ks_jdoc_free it); ks_diff_def_trees compares two parsed
+ * defs (KS_PAIR_CHANGED or KS_PAIR_UNCHANGED).
+ */
+struct ks_jdoc;
+struct ks_jnode;
+int ks_diff_def_pair(const char *old_def, const char *new_def);
+int ks_def_parse(const char *def, struct ks_jdoc *doc);
+int ks_diff_def_trees(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
 
 #endif

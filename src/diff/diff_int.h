@@ -3,20 +3,20 @@
 #ifndef KSURF_DIFF_DIFF_INT_H
 #define KSURF_DIFF_DIFF_INT_H
 
-#include <jansson.h>
 
 #include "diff/change.h"
+#include "util/jtree.h"
 
 /* Compare two parsed defs of one kind (not struct/union/enum/typedef), appending changes. */
-void ks_diff_other_kind(const char *kind, json_t *o, json_t *n, struct ks_changes *out);
+void ks_diff_other_kind(const char *kind, const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
 
 /* One declaration per differ, e.g.
- * void ks_diff_proto(json_t *o, json_t *n, struct ks_changes *out); */
+ * void ks_diff_proto(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out); */
 
-void ks_diff_field(json_t *o, json_t *n, struct ks_changes *out);
-void ks_diff_enumerator(json_t *o, json_t *n, struct ks_changes *out);
-void ks_diff_config(json_t *o, json_t *n, struct ks_changes *out);
-void ks_diff_syscall(json_t *o, json_t *n, struct ks_changes *out);
-void ks_diff_proto(json_t *o, json_t *n, struct ks_changes *out);
-void ks_diff_tracepoint(json_t *o, json_t *n, struct ks_changes *out);
+void ks_diff_field(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
+void ks_diff_enumerator(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
+void ks_diff_config(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
+void ks_diff_syscall(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
+void ks_diff_proto(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
+void ks_diff_tracepoint(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
 #endif

@@ -10,18 +10,6 @@
 #include "diff/diff_int.h"
 #include "util/strbuf.h"
 
-static const char *str_of(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static long long int_of(json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
 /* As struct changes word them: "byte 24", or "bit 1155" inside a byte. */
 static void offset_text(long long bits, char *buf, size_t size)
 {
@@ -41,24 +29,24 @@ static void bits_text(long long bits, char *buf, size_t size)
 
 /* "unsigned int x: 3": the declaration with its bitfield width (declarations of
  * anonymous types can be long: a string builder, not a fixed buffer). */
-static const char *decl_text(json_t *f, struct strbuf *sb)
+static const char *decl_text(const struct ks_jnode *f, struct strbuf *sb)
 {
 	sb_reset(sb);
-	sb_add(sb, str_of(f, "decl"));
-	if (int_of(f, "bits"))
-		sb_addf(sb, ": %lld", int_of(f, "bits"));
+	sb_add(sb, ks_jget_str(f, "decl"));
+	if (ks_jget_int(f, "bits"))
+		sb_addf(sb, ": %lld", ks_jget_int(f, "bits"));
 	return sb->buf;
 }
 
-void ks_diff_field(json_t *o, json_t *n, struct ks_changes *out)
+void ks_diff_field(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
-	const char *field = str_of(n, "field");
+	const char *field = ks_jget_str(n, "field");
 	char a[64], b[64];
 
-	if (strcmp(str_of(o, "parent"), str_of(n, "parent")))
-		ks_changes_add(out, KS_CHG_KIND, str_of(n, "name"), str_of(o, "parent"),
-			       str_of(n, "parent"));
-	if (strcmp(str_of(o, "type"), str_of(n, "type"))) {
+	if (strcmp(ks_jget_str(o, "parent"), ks_jget_str(n, "parent")))
+		ks_changes_add(out, KS_CHG_KIND, ks_jget_str(n, "name"), ks_jget_str(o, "parent"),
+			       ks_jget_str(n, "parent"));
+	if (strcmp(ks_jget_str(o, "type"), ks_jget_str(n, "type"))) {
 		struct strbuf da = STRBUF_INIT, db = STRBUF_INIT;
 
 		sb_init(&da);
@@ -67,14 +55,14 @@ void ks_diff_field(json_t *o, json_t *n, struct ks_changes *out)
 		sb_release(&da);
 		sb_release(&db);
 	}
-	if (int_of(o, "offset") != int_of(n, "offset")) {
-		offset_text(int_of(o, "offset"), a, sizeof(a));
-		offset_text(int_of(n, "offset"), b, sizeof(b));
+	if (ks_jget_int(o, "offset") != ks_jget_int(n, "offset")) {
+		offset_text(ks_jget_int(o, "offset"), a, sizeof(a));
+		offset_text(ks_jget_int(n, "offset"), b, sizeof(b));
 		ks_changes_add(out, KS_CHG_LAYOUT_OFFSET, field, a, b);
 	}
-	if (int_of(o, "bits") != int_of(n, "bits")) {
-		bits_text(int_of(o, "bits"), a, sizeof(a));
-		bits_text(int_of(n, "bits"), b, sizeof(b));
+	if (ks_jget_int(o, "bits") != ks_jget_int(n, "bits")) {
+		bits_text(ks_jget_int(o, "bits"), a, sizeof(a));
+		bits_text(ks_jget_int(n, "bits"), b, sizeof(b));
 		ks_changes_add(out, KS_CHG_LAYOUT_BITFIELD, field, a, b);
 	}
 }

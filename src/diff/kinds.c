@@ -10,7 +10,7 @@
 
 static const struct {
 	const char *kind;
-	void (*fn)(json_t *o, json_t *n, struct ks_changes *out);
+	void (*fn)(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out);
 } differs[] = {
 	{"field", ks_diff_field},
 	{"func", ks_diff_proto},
@@ -26,7 +26,7 @@ static const struct {
 	{NULL, NULL},
 };
 
-void ks_diff_other_kind(const char *kind, json_t *o, json_t *n, struct ks_changes *out)
+void ks_diff_other_kind(const char *kind, const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	for (size_t i = 0; differs[i].kind; i++)
 		if (!strcmp(differs[i].kind, kind)) {

@@ -11,36 +11,34 @@
 #include "diff/diff_int.h"
 #include "util/strbuf.h"
 
-static const char *str(json_t *obj, const char *key)
+static const char *str(const struct ks_jnode *obj, const char *key)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
+	return ks_jget_str(obj, key);
 }
 
 /* Index of the param named name in arr, or -1; `skip` marks params already matched. */
-static long find(json_t *arr, const char *name, const bool *skip)
+static long find(const struct ks_jnode *arr, const char *name, const bool *skip)
 {
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		if ((!skip || !skip[i]) && !strcmp(str(json_array_get(arr, i), "name"), name))
+	for (size_t i = 0; i < ks_jlen(arr); i++)
+		if ((!skip || !skip[i]) && !strcmp(str(ks_jat(arr, i), "name"), name))
 			return (long)i;
 	return -1;
 }
 
 /* The surviving params of `arr` (matched in `m`) in its order, joined by ", ". */
-static void order_of(json_t *arr, const long *m, struct strbuf *out)
+static void order_of(const struct ks_jnode *arr, const long *m, struct strbuf *out)
 {
-	for (size_t i = 0; i < json_array_size(arr); i++)
+	for (size_t i = 0; i < ks_jlen(arr); i++)
 		if (m[i] >= 0) {
 			if (out->len)
 				sb_add(out, ", ");
-			sb_add(out, str(json_array_get(arr, i), "name"));
+			sb_add(out, str(ks_jat(arr, i), "name"));
 		}
 }
 
-static void diff_params(const char *item, json_t *op, json_t *np, struct ks_changes *out)
+static void diff_params(const char *item, const struct ks_jnode *op, const struct ks_jnode *np, struct ks_changes *out)
 {
-	size_t no = json_array_size(op), nn = json_array_size(np);
+	size_t no = ks_jlen(op), nn = ks_jlen(np);
 	long *om = malloc(sizeof(long) * (no + 1)), *nm = malloc(sizeof(long) * (nn + 1));
 	bool *renamed = calloc(nn + 1, sizeof(bool));
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -53,7 +51,7 @@ static void diff_params(const char *item, json_t *op, json_t *np, struct ks_chan
 	for (size_t i = 0; i < no; i++)
 		om[i] = -1;
 	for (size_t j = 0; j < nn; j++) {
-		nm[j] = find(op, str(json_array_get(np, j), "name"), NULL);
+		nm[j] = find(op, str(ks_jat(np, j), "name"), NULL);
 		if (nm[j] >= 0 && om[nm[j]] >= 0)
 			nm[j] = -1; /* a repeated name: the first match wins */
 		if (nm[j] >= 0)
@@ -62,28 +60,28 @@ static void diff_params(const char *item, json_t *op, json_t *np, struct ks_chan
 	/* A rename: an unmatched pair at the same position with the same type. */
 	for (size_t j = 0; j < nn && j < no; j++)
 		if (nm[j] < 0 && om[j] < 0 &&
-		    !strcmp(str(json_array_get(op, j), "type"), str(json_array_get(np, j), "type")))
+		    !strcmp(str(ks_jat(op, j), "type"), str(ks_jat(np, j), "type")))
 			renamed[j] = true;
 	for (size_t j = 0; j < nn; j++) {
-		json_t *p = json_array_get(np, j), *q;
+		const struct ks_jnode *p = ks_jat(np, j), *q;
 
 		if (renamed[j]) {
-			q = json_array_get(op, j);
+			q = ks_jat(op, j);
 			/* A name appearing where BTF had none (or vanishing) is no rename. */
 			if (*str(p, "name") && *str(q, "name"))
 				ks_changes_add(out, KS_CHG_PARAM_RENAMED, str(p, "name"),
 					       str(q, "decl"), str(p, "decl"));
 		} else if (nm[j] < 0) {
 			ks_changes_add(out, KS_CHG_PARAM_ADDED, str(p, "name"), NULL, str(p, "decl"));
-		} else if (q = json_array_get(op, nm[j]), strcmp(str(q, "type"), str(p, "type"))) {
+		} else if (q = ks_jat(op, nm[j]), strcmp(str(q, "type"), str(p, "type"))) {
 			ks_changes_add(out, KS_CHG_PARAM_TYPE, str(p, "name"), str(q, "decl"),
 				       str(p, "decl"));
 		}
 	}
 	for (size_t i = 0; i < no; i++)
 		if (om[i] < 0 && !(i < nn && renamed[i]))
-			ks_changes_add(out, KS_CHG_PARAM_REMOVED, str(json_array_get(op, i), "name"),
-				       str(json_array_get(op, i), "decl"), NULL);
+			ks_changes_add(out, KS_CHG_PARAM_REMOVED, str(ks_jat(op, i), "name"),
+				       str(ks_jat(op, i), "decl"), NULL);
 	/* Reordered: the params present in both are not in the same relative order. */
 	for (size_t i = 0; i < no; i++)
 		if (om[i] >= 0) {
@@ -106,31 +104,29 @@ static void diff_params(const char *item, json_t *op, json_t *np, struct ks_chan
 }
 
 /* The status words joined by ", ", or "none". */
-static void words(json_t *def, struct strbuf *out)
+static void words(const struct ks_jnode *def, struct strbuf *out)
 {
-	json_t *arr = json_object_get(def, "status");
+	const struct ks_jnode *arr = ks_jget(def, "status");
 
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		const char *w = json_string_value(json_array_get(arr, i));
-
+	for (size_t i = 0; i < ks_jlen(arr); i++) {
 		if (i)
 			sb_add(out, ", ");
-		sb_add(out, w ? w : "");
+		sb_add(out, ks_jstr(ks_jat(arr, i)));
 	}
 	if (!out->len)
 		sb_add(out, "none");
 }
 
-void ks_diff_proto(json_t *o, json_t *n, struct ks_changes *out)
+void ks_diff_proto(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	const char *item = str(n, "name");
-	json_t *op = json_object_get(o, "params"), *np = json_object_get(n, "params");
+	const struct ks_jnode *op = ks_jget(o, "params"), *np = ks_jget(n, "params");
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
-	if (json_object_get(o, "return") && json_object_get(n, "return") &&
+	if (ks_jget(o, "return") && ks_jget(n, "return") &&
 	    strcmp(str(o, "return"), str(n, "return")))
 		ks_changes_add(out, KS_CHG_RETURN_TYPE, item, str(o, "return"), str(n, "return"));
-	if (json_is_array(op) && json_is_array(np))
+	if (ks_jis(op, KS_JARR) && ks_jis(np, KS_JARR))
 		diff_params(item, op, np, out);
 	sb_init(&a);
 	sb_init(&b);

@@ -6,7 +6,6 @@
  * (format_changed). Class, system and format compare only when both images know them
  * (the symbols+btf source does not).
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,27 +13,24 @@
 #include "diff/diff_int.h"
 #include "util/strbuf.h"
 
-static const char *str_of(json_t *obj, const char *key)
+static const char *str_of(const struct ks_jnode *obj, const char *key)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
+	return ks_jget_str(obj, key);
 }
 
-static json_t *find_named(json_t *arr, const char *name)
+static const struct ks_jnode *find_named(const struct ks_jnode *arr, const char *name)
 {
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(arr, i, e) if (!strcmp(str_of(e, "name"), name)) return e;
+	for (size_t i = 0; i < ks_jlen(arr); i++)
+		if (!strcmp(str_of(ks_jat(arr, i), "name"), name))
+			return ks_jat(arr, i);
 	return NULL;
 }
 
 /* A record field as the change shows it: its declaration and a comment with its offset. */
-static const char *field_text(json_t *f, struct strbuf *sb)
+static const char *field_text(const struct ks_jnode *f, struct strbuf *sb)
 {
-	json_int_t off = json_integer_value(json_object_get(f, "offset"));
-	json_int_t bits = json_integer_value(json_object_get(f, "bits"));
+	long long off = ks_jget_int(f, "offset");
+	long long bits = ks_jget_int(f, "bits");
 
 	sb_reset(sb);
 	sb_add(sb, str_of(f, "decl"));
@@ -47,19 +43,18 @@ static const char *field_text(json_t *f, struct strbuf *sb)
 	return sb->buf;
 }
 
-static void diff_fields(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_fields(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
-	json_t *of = json_object_get(o, "fields"), *nf = json_object_get(n, "fields"), *f;
+	const struct ks_jnode *of = ks_jget(o, "fields"), *nf = ks_jget(n, "fields"), *f;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	size_t i;
 
-	if (!json_is_array(of) || !json_is_array(nf))
+	if (!ks_jis(of, KS_JARR) || !ks_jis(nf, KS_JARR))
 		return;
 	sb_init(&a);
 	sb_init(&b);
-	json_array_foreach(nf, i, f)
-	{
-		json_t *prev = find_named(of, str_of(f, "name"));
+	for (i = 0; i < ks_jlen(nf); i++) {
+		const struct ks_jnode *prev = find_named(of, str_of(f = ks_jat(nf, i), "name"));
 
 		if (!prev)
 			ks_changes_add(out, KS_CHG_TP_EVENT, str_of(f, "name"), NULL,
@@ -67,13 +62,15 @@ static void diff_fields(json_t *o, json_t *n, struct ks_changes *out)
 		else if (strcmp(field_text(prev, &a), field_text(f, &b)))
 			ks_changes_add(out, KS_CHG_TP_EVENT, str_of(f, "name"), a.buf, b.buf);
 	}
-	json_array_foreach(of, i, f) if (!find_named(nf, str_of(f, "name")))
-	    ks_changes_add(out, KS_CHG_TP_EVENT, str_of(f, "name"), field_text(f, &a), NULL);
+	for (i = 0; i < ks_jlen(of); i++)
+		if (f = ks_jat(of, i), !find_named(nf, str_of(f, "name")))
+			ks_changes_add(out, KS_CHG_TP_EVENT, str_of(f, "name"), field_text(f, &a),
+				       NULL);
 	sb_release(&a);
 	sb_release(&b);
 }
 
-static const char *param_text(json_t *p, struct strbuf *sb)
+static const char *param_text(const struct ks_jnode *p, struct strbuf *sb)
 {
 	sb_reset(sb);
 	sb_add(sb, str_of(p, "type"));
@@ -89,10 +86,10 @@ static const char *param_text(json_t *p, struct strbuf *sb)
  * Params matched by name; an unmatched pair at one position with the same type is a
  * rename; reordered only when the surviving params' relative order changes.
  */
-static void diff_params(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_params(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
-	json_t *op = json_object_get(o, "params"), *np = json_object_get(n, "params"), *p;
-	size_t no = json_array_size(op), nn = json_array_size(np), i, last = 0, seen = 0;
+	const struct ks_jnode *op = ks_jget(o, "params"), *np = ks_jget(n, "params"), *p;
+	size_t no = ks_jlen(op), nn = ks_jlen(np), i, last = 0, seen = 0;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	char *renamed_o = calloc(no + 1, 1), *renamed_n = calloc(nn + 1, 1);
 	int reordered = 0;
@@ -102,7 +99,7 @@ static void diff_params(json_t *o, json_t *n, struct ks_changes *out)
 	sb_init(&a);
 	sb_init(&b);
 	for (i = 0; i < no && i < nn; i++) {
-		json_t *x = json_array_get(op, i), *y = json_array_get(np, i);
+		const struct ks_jnode *x = ks_jat(op, i), *y = ks_jat(np, i);
 
 		if (strcmp(str_of(x, "name"), str_of(y, "name")) &&
 		    !strcmp(str_of(x, "type"), str_of(y, "type")) &&
@@ -114,11 +111,11 @@ static void diff_params(json_t *o, json_t *n, struct ks_changes *out)
 					       param_text(x, &a), param_text(y, &b));
 		}
 	}
-	json_array_foreach(np, i, p)
-	{
-		json_t *prev;
+	for (i = 0; i < nn; i++) {
+		const struct ks_jnode *prev;
 		size_t j;
 
+		p = ks_jat(np, i);
 		if (renamed_n[i])
 			continue;
 		if (!(prev = find_named(op, str_of(p, "name")))) {
@@ -129,15 +126,17 @@ static void diff_params(json_t *o, json_t *n, struct ks_changes *out)
 		if (strcmp(str_of(prev, "type"), str_of(p, "type")))
 			ks_changes_add(out, KS_CHG_PARAM_TYPE, str_of(p, "name"),
 				       param_text(prev, &a), param_text(p, &b));
-		for (j = 0; j < no && json_array_get(op, j) != prev; j++)
+		for (j = 0; j < no && ks_jat(op, j) != prev; j++)
 			;
 		if (seen && j < last)
 			reordered = 1;
 		last = j;
 		seen = 1;
 	}
-	json_array_foreach(op, i, p) if (!renamed_o[i] && !find_named(np, str_of(p, "name")))
-	    ks_changes_add(out, KS_CHG_PARAM_REMOVED, str_of(p, "name"), param_text(p, &a), NULL);
+	for (i = 0; i < no; i++)
+		if (p = ks_jat(op, i), !renamed_o[i] && !find_named(np, str_of(p, "name")))
+			ks_changes_add(out, KS_CHG_PARAM_REMOVED, str_of(p, "name"),
+				       param_text(p, &a), NULL);
 	if (reordered)
 		ks_changes_add(out, KS_CHG_PARAM_REORDERED, str_of(n, "name"), NULL, NULL);
 	free(renamed_o);
@@ -146,18 +145,17 @@ static void diff_params(json_t *o, json_t *n, struct ks_changes *out)
 	sb_release(&b);
 }
 
-static void diff_known(json_t *o, json_t *n, const char *key, enum ks_change_type t,
+static void diff_known(const struct ks_jnode *o, const struct ks_jnode *n, const char *key, enum ks_change_type t,
 		       struct ks_changes *out)
 {
-	json_t *x = json_object_get(o, key), *y = json_object_get(n, key);
+	const struct ks_jnode *x = ks_jget(o, key), *y = ks_jget(n, key);
 
-	if (x && y &&
-	    strcmp(json_string_value(x) ? json_string_value(x) : "",
-		   json_string_value(y) ? json_string_value(y) : ""))
-		ks_changes_add(out, t, key, json_string_value(x), json_string_value(y));
+	if (x && y && strcmp(ks_jstr(x), ks_jstr(y)))
+		ks_changes_add(out, t, key, ks_jis(x, KS_JSTR) ? x->u.str : NULL,
+			       ks_jis(y, KS_JSTR) ? y->u.str : NULL);
 }
 
-void ks_diff_tracepoint(json_t *o, json_t *n, struct ks_changes *out)
+void ks_diff_tracepoint(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	diff_known(o, n, "class", KS_CHG_TP_CLASS, out);
 	diff_known(o, n, "system", KS_CHG_TP_CLASS, out);

@@ -6,8 +6,8 @@
  * named types, as SPEC §5 asks.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,38 +16,74 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-static const char *str_of(json_t *obj, const char *key)
+static const char *str_of(const struct ks_jnode *obj, const char *key)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
+	return ks_jget_str(obj, key);
 }
 
-static json_int_t int_of(json_t *obj, const char *key)
+static long long int_of(const struct ks_jnode *obj, const char *key)
 {
-	return json_integer_value(json_object_get(obj, key));
+	return ks_jget_int(obj, key);
 }
 
-/* A list of named entries (members, values) indexed by name; the first of a name counts. */
-static json_t *index_by_name(json_t *arr)
-{
-	json_t *idx = json_object(), *e;
-	size_t i;
+/* Named entries (members, values) sorted by name for lookups; the first of a name counts. */
+struct named {
+	const char *name;
+	const struct ks_jnode *node;
+};
 
-	if (!idx)
+struct name_index {
+	struct named *v;
+	size_t n;
+};
+
+static int cmp_named(const void *pa, const void *pb)
+{
+	const struct named *a = pa, *b = pb;
+	int r = strcmp(a->name, b->name);
+
+	/* the entries of one array: their addresses are their order */
+	return r ? r : (a->node > b->node) - (a->node < b->node);
+}
+
+static void index_by_name(const struct ks_jnode *arr, struct name_index *idx)
+{
+	idx->n = ks_jlen(arr);
+	if (!(idx->v = malloc((idx->n + 1) * sizeof(*idx->v))))
 		abort();
-	json_array_foreach(arr, i, e)
-	{
-		const char *name = str_of(e, "name");
-
-		if (!json_object_get(idx, name) && json_object_set(idx, name, e))
-			abort();
+	for (size_t i = 0; i < idx->n; i++) {
+		idx->v[i].node = ks_jat(arr, i);
+		idx->v[i].name = str_of(idx->v[i].node, "name");
 	}
-	return idx;
+	/* a handful of entries are searched in order */
+	if (idx->n > 8)
+		qsort(idx->v, idx->n, sizeof(*idx->v), cmp_named);
+}
+
+static const struct ks_jnode *index_find(const struct name_index *idx, const char *name)
+{
+	size_t lo = 0, hi = idx->n;
+
+	if (idx->n <= 8) {
+		for (size_t i = 0; i < idx->n; i++)
+			if (!strcmp(idx->v[i].name, name))
+				return idx->v[i].node;
+		return NULL;
+	}
+	/* the first entry whose name is not below name */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(idx->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < idx->n && !strcmp(idx->v[lo].name, name) ? idx->v[lo].node : NULL;
 }
 
 /* "unsigned int x: 3": a member's declaration as the report shows it. */
-static const char *member_text(json_t *m, struct strbuf *sb)
+static const char *member_text(const struct ks_jnode *m, struct strbuf *sb)
 {
 	sb_reset(sb);
 	sb_add(sb, str_of(m, "decl"));
@@ -56,9 +92,9 @@ static const char *member_text(json_t *m, struct strbuf *sb)
 	return sb->buf;
 }
 
-static void bits_text(json_t *m, struct strbuf *sb)
+static void bits_text(const struct ks_jnode *m, struct strbuf *sb)
 {
-	json_int_t bits = int_of(m, "bits");
+	long long bits = int_of(m, "bits");
 
 	sb_reset(sb);
 	if (bits)
@@ -68,7 +104,7 @@ static void bits_text(json_t *m, struct strbuf *sb)
 }
 
 /* Offsets read as C programmers count them: "byte 144", or "bit 1155" inside a byte. */
-static void offset_text(json_int_t bits, struct strbuf *sb)
+static void offset_text(long long bits, struct strbuf *sb)
 {
 	sb_reset(sb);
 	if (bits % 8)
@@ -78,7 +114,7 @@ static void offset_text(json_int_t bits, struct strbuf *sb)
 }
 
 /* Type, offset and bitfield changes of one field present on both sides. */
-static void diff_member(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_member(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	const char *name = str_of(n, "name");
@@ -103,7 +139,7 @@ static void diff_member(json_t *o, json_t *n, struct ks_changes *out)
 	sb_release(&b);
 }
 
-static void diff_size(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_size(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	char a[32], b[32];
 
@@ -115,17 +151,18 @@ static void diff_size(json_t *o, json_t *n, struct ks_changes *out)
 }
 
 /* New fields in the new order, then removed fields in the old order, then the size. */
-static void diff_composite(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_composite(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
-	json_t *om = json_object_get(o, "members"), *nm = json_object_get(n, "members");
-	json_t *oidx = index_by_name(om), *nidx = index_by_name(nm), *m;
+	const struct ks_jnode *om = ks_jget(o, "members"), *nm = ks_jget(n, "members"), *m;
+	struct name_index oidx, nidx;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
+	index_by_name(om, &oidx);
+	index_by_name(nm, &nidx);
 	sb_init(&sb);
-	json_array_foreach(nm, i, m)
-	{
-		json_t *prev = json_object_get(oidx, str_of(m, "name"));
+	for (i = 0; i < ks_jlen(nm); i++) {
+		const struct ks_jnode *prev = index_find(&oidx, str_of(m = ks_jat(nm, i), "name"));
 
 		if (prev)
 			diff_member(prev, m, out);
@@ -133,24 +170,23 @@ static void diff_composite(json_t *o, json_t *n, struct ks_changes *out)
 			ks_changes_add(out, KS_CHG_FIELD_ADDED, str_of(m, "name"), NULL,
 				       member_text(m, &sb));
 	}
-	json_array_foreach(om, i, m)
-	{
-		if (!json_object_get(nidx, str_of(m, "name")))
+	for (i = 0; i < ks_jlen(om); i++) {
+		if (m = ks_jat(om, i), !index_find(&nidx, str_of(m, "name")))
 			ks_changes_add(out, KS_CHG_FIELD_REMOVED, str_of(m, "name"),
 				       member_text(m, &sb), NULL);
 	}
 	diff_size(o, n, out);
 	sb_release(&sb);
-	json_decref(oidx);
-	json_decref(nidx);
+	free(oidx.v);
+	free(nidx.v);
 }
 
 /* An enumerator value as 64 bits: JSON integers, or decimal strings above INT64_MAX. */
-static uint64_t value_bits(json_t *v)
+static uint64_t value_bits(const struct ks_jnode *v)
 {
-	if (json_is_string(v))
-		return strtoull(json_string_value(v), NULL, 10);
-	return (uint64_t)json_integer_value(v);
+	if (ks_jis(v, KS_JSTR))
+		return strtoull(v->u.str, NULL, 10);
+	return (uint64_t)ks_jint(v);
 }
 
 /*
@@ -158,61 +194,61 @@ static uint64_t value_bits(json_t *v)
  * 4294967295 where the next says -1: for enums of at most 4 bytes, equal low 32 bits
  * are the same value.
  */
-static int values_equal(json_t *a, json_t *b, int narrow)
+static int values_equal(const struct ks_jnode *a, const struct ks_jnode *b, int narrow)
 {
 	uint64_t x = value_bits(a), y = value_bits(b);
 
 	return x == y || (narrow && (uint32_t)x == (uint32_t)y);
 }
 
-static const char *value_text(json_t *e, struct strbuf *sb)
+static const char *value_text(const struct ks_jnode *e, struct strbuf *sb)
 {
-	json_t *v = json_object_get(e, "value");
+	const struct ks_jnode *v = ks_jget(e, "value");
 
 	sb_reset(sb);
-	if (json_is_string(v))
-		sb_addf(sb, "%s = %s", str_of(e, "name"), json_string_value(v));
+	if (ks_jis(v, KS_JSTR))
+		sb_addf(sb, "%s = %s", str_of(e, "name"), v->u.str);
 	else
-		sb_addf(sb, "%s = %lld", str_of(e, "name"), (long long)json_integer_value(v));
+		sb_addf(sb, "%s = %lld", str_of(e, "name"), ks_jint(v));
 	return sb->buf;
 }
 
-static void diff_enum(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_enum(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
-	json_t *ov = json_object_get(o, "values"), *nv = json_object_get(n, "values");
-	json_t *oidx = index_by_name(ov), *nidx = index_by_name(nv), *e;
+	const struct ks_jnode *ov = ks_jget(o, "values"), *nv = ks_jget(n, "values"), *e;
 	int narrow = int_of(o, "size") <= 4 && int_of(n, "size") <= 4;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct name_index oidx, nidx;
 	size_t i;
 
+	index_by_name(ov, &oidx);
+	index_by_name(nv, &nidx);
 	sb_init(&a);
 	sb_init(&b);
-	json_array_foreach(nv, i, e)
-	{
-		json_t *prev = json_object_get(oidx, str_of(e, "name"));
+	for (i = 0; i < ks_jlen(nv); i++) {
+		const struct ks_jnode *prev = index_find(&oidx, str_of(e = ks_jat(nv, i), "name"));
 
 		if (!prev)
 			ks_changes_add(out, KS_CHG_ENUM_VALUE_ADDED, str_of(e, "name"), NULL,
 				       value_text(e, &b));
-		else if (!values_equal(json_object_get(prev, "value"), json_object_get(e, "value"),
+		else if (!values_equal(ks_jget(prev, "value"), ks_jget(e, "value"),
 				       narrow))
 			ks_changes_add(out, KS_CHG_ENUM_VALUE_CHANGED, str_of(e, "name"),
 				       value_text(prev, &a), value_text(e, &b));
 	}
-	json_array_foreach(ov, i, e)
-	{
-		if (!json_object_get(nidx, str_of(e, "name")))
+	for (i = 0; i < ks_jlen(ov); i++) {
+		if (e = ks_jat(ov, i), !index_find(&nidx, str_of(e, "name")))
 			ks_changes_add(out, KS_CHG_ENUM_VALUE_REMOVED, str_of(e, "name"),
 				       value_text(e, &a), NULL);
 	}
 	diff_size(o, n, out);
 	sb_release(&a);
 	sb_release(&b);
-	json_decref(oidx);
-	json_decref(nidx);
+	free(oidx.v);
+	free(nidx.v);
 }
 
-static void diff_parsed(json_t *o, json_t *n, struct ks_changes *out)
+static void diff_parsed(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
 {
 	const char *kind = str_of(n, "kind");
 
@@ -231,20 +267,15 @@ static void diff_parsed(json_t *o, json_t *n, struct ks_changes *out)
 		ks_diff_other_kind(kind, o, n, out);
 }
 
-static json_t *parse_def(const char *def)
+int ks_def_parse(const char *def, struct ks_jdoc *doc)
 {
-	json_error_t err;
-	json_t *j = json_loads(def, 0, &err);
+	int ret = ks_jparse(doc, def, strlen(def));
 
-	if (!j)
-		ks_err(-EINVAL, "definition: %s at line %d column %d", err.text, err.line,
-		       err.column);
-	else if (!json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-		ks_err(-EINVAL, "definition: not a JSON object");
+	if (!ret && !ks_jis(doc->root, KS_JOBJ)) {
+		ks_jdoc_free(doc);
+		ret = ks_err(-EINVAL, "definition: not a JSON object");
 	}
-	return j;
+	return ret;
 }
 
 /* End of the JSON array that starts at p ('['): just past its ']', or NULL. */
@@ -287,12 +318,8 @@ static int equal_but_evidence(const char *a, const char *b)
 	return za && zb && !strcmp(za, zb);
 }
 
-int ks_diff_defs_parsed(const char *old_def, const char *new_def, json_t *po, json_t *pn,
-			struct ks_changes *out)
+int ks_diff_def_pair(const char *old_def, const char *new_def)
 {
-	size_t before = out->n;
-	json_t *o = po, *n = pn;
-
 	if (!old_def && !new_def)
 		return KS_PAIR_ABSENT_BOTH;
 	if (!old_def)
@@ -301,23 +328,33 @@ int ks_diff_defs_parsed(const char *old_def, const char *new_def, json_t *po, js
 		return KS_PAIR_REMOVED;
 	if (!strcmp(old_def, new_def) || equal_but_evidence(old_def, new_def))
 		return KS_PAIR_UNCHANGED;
-	if (!o && !(o = parse_def(old_def)))
-		return -EINVAL;
-	if (!n && !(n = parse_def(new_def))) {
-		if (!po)
-			json_decref(o);
-		return -EINVAL;
-	}
+	return KS_PAIR_CHANGED;
+}
+
+int ks_diff_def_trees(const struct ks_jnode *o, const struct ks_jnode *n, struct ks_changes *out)
+{
+	size_t before = out->n;
+
 	diff_parsed(o, n, out);
-	if (!po)
-		json_decref(o);
-	if (!pn)
-		json_decref(n);
 	/* defs can differ in bytes only (signedness recorded by a newer pahole) */
 	return out->n > before ? KS_PAIR_CHANGED : KS_PAIR_UNCHANGED;
 }
 
 int ks_diff_defs(const char *old_def, const char *new_def, struct ks_changes *out)
 {
-	return ks_diff_defs_parsed(old_def, new_def, NULL, NULL, out);
+	struct ks_jdoc o, n;
+	int ret = ks_diff_def_pair(old_def, new_def);
+
+	if (ret != KS_PAIR_CHANGED)
+		return ret;
+	if ((ret = ks_def_parse(old_def, &o)))
+		return ret;
+	if ((ret = ks_def_parse(new_def, &n))) {
+		ks_jdoc_free(&o);
+		return ret;
+	}
+	ret = ks_diff_def_trees(o.root, n.root, out);
+	ks_jdoc_free(&o);
+	ks_jdoc_free(&n);
+	return ret;
 }

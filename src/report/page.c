@@ -81,11 +81,10 @@ struct pair_result {
 	struct ks_changes ch;
 };
 
-static int diff_pair(const struct ks_page *p, json_t **parsed, size_t ia, size_t ib,
-		     struct pair_result *r)
+static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->status = ks_diff_defs_parsed(p->defs[ia], p->defs[ib], parsed[ia], parsed[ib], &r->ch);
+	r->status = ks_diff_defs(p->defs[ia], p->defs[ib], &r->ch);
 	if (r->status < 0)
 		return ks_err(r->status, "%s %s: cannot compare definitions: %s", p->kind, p->name,
 			      ks_errmsg());
@@ -186,7 +185,7 @@ static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 		struct pair_result r;
 
 		ks_group_pair(g, k, &a, &b);
-		if ((ret = diff_pair(p, parsed, g->m[a].img, g->m[b].img, &r)))
+		if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 			break;
 		const char *col = r.status == KS_PAIR_UNCHANGED ? st->green
 				  : r.status == KS_PAIR_ABSENT_BOTH ? st->dim
@@ -249,7 +248,7 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			struct pair_result r;
 
 			ks_group_pair(g, k, &a, &b);
-			if ((ret = diff_pair(p, parsed, g->m[a].img, g->m[b].img, &r)))
+			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				goto out;
 			fprintf(out, "- %s **%s** and **%s** %s\n", pair_word(r.status),
 				g->m[a].label, g->m[b].label, pair_mark(r.status));
@@ -329,7 +328,7 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			json_t *jp;
 
 			ks_group_pair(g, k, &a, &b);
-			if ((ret = diff_pair(p, parsed, g->m[a].img, g->m[b].img, &r)))
+			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				break;
 			jp = json_object();
 			json_object_set_new(jp, "from", json_string(p->imgs->v[g->m[a].img].ident.name));
