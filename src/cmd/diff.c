@@ -46,6 +46,7 @@ struct diff_run {
 	struct ks_image_defs *defs; /* per image, loaded on first use */
 	uint8_t *loaded;
 	struct ks_def_reader *reader;
+	struct ks_def_cache *cache; /* defs shared by consecutive pairs */
 	uint8_t *wanted;	    /* per kind index */
 	uint32_t *order, *rank;	    /* kind display order */
 	struct ks_surface_diff *diffs;
@@ -77,13 +78,14 @@ static int image_defs(struct diff_run *r, size_t img, const struct ks_image_defs
 static int add_pair(struct diff_run *r, size_t a, size_t b, const char *la, const char *lb)
 {
 	struct ks_surface_diff_in in = {.items = &r->items, .wanted = r->wanted,
-					.fetch = fetch_def, .ctx = r->reader};
+					.fetch = fetch_def, .ctx = r->reader, .cache = r->cache};
 	struct ks_diff_pair *p = &r->pairs[r->npairs];
 	int ret;
 
 	if ((ret = image_defs(r, a, &in.a)) || (ret = image_defs(r, b, &in.b)))
 		return ret;
 	ret = ks_diff_surfaces(&in, &r->diffs[r->npairs]);
+	ks_def_cache_next_gen(r->cache);
 	if (ret)
 		return ks_err_ctx(ret, "%s vs %s", r->v.imgs.v[a].ident.name, r->v.imgs.v[b].ident.name);
 	ks_surface_diff_sort(&r->diffs[r->npairs], &r->items, r->rank);
@@ -164,6 +166,7 @@ static int run(struct diff_run *r, const struct diff_opts *o, char **names, size
 		ret = ks_def_reader_open(r->v.st, &r->reader);
 	if (ret)
 		goto out;
+	r->cache = ks_def_cache_new(fetch_def, r->reader);
 	ks_phase("diff: items");
 	shown = calloc(r->items.nkinds + 1, sizeof(*shown));
 	r->defs = calloc(r->v.imgs.n + 1, sizeof(*r->defs));
@@ -226,6 +229,7 @@ static void run_free(struct diff_run *r)
 	free(r->wanted);
 	free(r->order);
 	free(r->rank);
+	ks_def_cache_free(r->cache);
 	ks_def_reader_close(r->reader);
 	ks_item_table_free(&r->items);
 	ks_view_close(&r->v);

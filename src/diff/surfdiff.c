@@ -2,14 +2,12 @@
 /* Whole surfaces compared: a merge of two sorted (item, def) lists. */
 #include "diff/surfdiff.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "surface/surface.h"
 #include "util/err.h"
+#include "util/parallel.h"
 
 static struct ks_item_diff *push(struct ks_surface_diff *d, uint32_t item, int status)
 {
@@ -28,88 +26,85 @@ static struct ks_item_diff *push(struct ks_surface_diff *d, uint32_t item, int s
 	return x;
 }
 
-/* An item whose def ids differ: both bodies, then the verdict and changes. */
+/* An item whose def ids differ: both defs, then the verdict and changes. */
 struct task {
 	uint32_t item;
 	int64_t da, db;
-	char *ta, *tb;
+	struct ks_def_entry *ea, *eb;
 	int status;
 	struct ks_changes ch;
 };
 
-struct pool {
-	struct task *t;
-	size_t n;
-	atomic_size_t next;
-};
-
-/* Worker: ks_diff_defs is pure (jansson objects of its own, a thread-local error). */
-static void *work(void *arg)
+/* Worker: compares two parsed trees (the texts said they differ). */
+static void compare_one(void *arg, size_t i)
 {
-	struct pool *p = arg;
-	size_t i;
+	struct task *t = &((struct task *)arg)[i];
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
-		struct task *t = &p->t[i];
-
-		t->status = ks_diff_defs(t->ta, t->tb, &t->ch);
-		if (t->status < 0)
-			t->status = ks_err(t->status, "%s", ks_errmsg());
+	if (t->status != KS_PAIR_CHANGED)
+		return;
+	if (t->ea->parse_err || t->eb->parse_err) {
+		t->status = t->ea->parse_err ? t->ea->parse_err : t->eb->parse_err;
+		return;
 	}
-	return NULL;
+	t->status = ks_diff_def_trees(t->ea->doc.root, t->eb->doc.root, &t->ch);
 }
 
-static unsigned nthreads(size_t ntasks)
+/* Read both defs (cached), decide on their texts, parse once what must be compared. */
+static int prepare_tasks(struct ks_def_cache *cache, struct task *t, size_t n)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (n < 1)
-		n = 1;
-	if (n > 8)
-		n = 8;
-	/* a thread is worth starting for a few dozen comparisons */
-	if ((size_t)n > ntasks / 32 + 1)
-		n = (long)(ntasks / 32 + 1);
-	return (unsigned)n;
-}
-
-/* Compare the tasks on the available cores, in place. */
-static void run_tasks(struct task *t, size_t n)
-{
-	struct pool p = {.t = t, .n = n};
-	pthread_t th[8];
-	unsigned nt = nthreads(n), started = 0;
-
-	atomic_init(&p.next, 0);
-	for (unsigned i = 1; i < nt; i++)
-		if (!pthread_create(&th[started], NULL, work, &p))
-			started++;
-	work(&p);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-}
-
-/* Fetch bodies, compare in parallel, then count and keep the results in task order. */
-static int finish_tasks(const struct ks_surface_diff_in *in, struct ks_surface_diff *out,
-			struct task *t, size_t n)
-{
+	struct ks_def_entry **parse = NULL;
+	size_t np = 0, cap = 0;
 	int ret = 0;
 
-	for (size_t i = 0; i < n && !ret; i++)
-		if (!(ret = in->fetch(in->ctx, t[i].da, &t[i].ta)))
-			ret = in->fetch(in->ctx, t[i].db, &t[i].tb);
+	for (size_t i = 0; i < n && !ret; i++) {
+		if ((ret = ks_def_cache_get(cache, t[i].da, &t[i].ea)) ||
+		    (ret = ks_def_cache_get(cache, t[i].db, &t[i].eb)))
+			break;
+		t[i].status = ks_diff_def_pair(t[i].ea->text, t[i].eb->text);
+		if (t[i].status != KS_PAIR_CHANGED)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct ks_def_entry *e = k ? t[i].eb : t[i].ea;
+
+			if (e->doc.root || e->want_parse)
+				continue;
+			e->want_parse = 1;
+			if (np + 1 >= cap) {
+				cap = cap ? cap * 2 : 1024;
+				if (!(parse = realloc(parse, cap * sizeof(*parse))))
+					abort();
+			}
+			parse[np++] = e;
+		}
+	}
 	if (!ret)
-		run_tasks(t, n);
+		ks_def_cache_parse(parse, np);
+	for (size_t i = 0; i < np; i++)
+		parse[i]->want_parse = 0;
+	free(parse);
+	return ret;
+}
+
+/* Read, compare on the available cores, then count and keep the results in task order. */
+static int finish_tasks(const struct ks_surface_diff_in *in, struct ks_def_cache *cache,
+			struct ks_surface_diff *out, struct task *t, size_t n)
+{
+	int ret = prepare_tasks(cache, t, n);
+
+	if (!ret)
+		ks_parallel_for(n, 32, compare_one, t);
 	for (size_t i = 0; i < n; i++) {
 		struct ks_kind_counts *kc = &out->kinds[in->items->kind[t[i].item]];
 		uint8_t seen[KS_CHG__COUNT] = {0};
 
-		free(t[i].ta);
-		free(t[i].tb);
-		if (!ret && t[i].status < 0)
-			ret = ks_err(t[i].status, "%s %s: %s",
+		if (!ret && t[i].status < 0) {
+			const struct ks_def_entry *bad = t[i].ea->parse_err ? t[i].ea : t[i].eb;
+
+			ret = ks_err(t[i].status, "%s %s: def %lld: %s",
 				     in->items->kinds[in->items->kind[t[i].item]],
-				     ks_item_table_name(in->items, t[i].item), ks_errmsg());
+				     ks_item_table_name(in->items, t[i].item), (long long)bad->id,
+				     bad->parse_msg ? bad->parse_msg : "cannot be compared");
+		}
 		if (ret || t[i].status != KS_PAIR_CHANGED) {
 			kc->unchanged += !ret;
 			ks_changes_free(&t[i].ch);
@@ -127,6 +122,7 @@ static int finish_tasks(const struct ks_surface_diff_in *in, struct ks_surface_d
 int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff *out)
 {
 	const struct ks_image_defs *a = in->a, *b = in->b;
+	struct ks_def_cache *cache;
 	struct task *tasks = NULL;
 	size_t i = 0, j = 0, nt = 0, cap = 0;
 	int ret;
@@ -178,7 +174,10 @@ int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff
 			j++;
 		}
 	}
-	ret = finish_tasks(in, out, tasks, nt);
+	cache = in->cache ? in->cache : ks_def_cache_new(in->fetch, in->ctx);
+	ret = finish_tasks(in, cache, out, tasks, nt);
+	if (cache != in->cache)
+		ks_def_cache_free(cache);
 	free(tasks);
 	if (ret)
 		ks_surface_diff_free(out);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "diff/change.h"
+#include "diff/defcache.h"
 #include "store/surface.h"
 
 /*
@@ -36,15 +37,15 @@ struct ks_surface_diff {
 	size_t n, cap;
 };
 
-/* Reads one def body (malloc'ed) by id; 0 or a negative errno. */
-typedef int (*ks_def_fetch_fn)(void *ctx, int64_t def_id, char **body);
-
 struct ks_surface_diff_in {
 	const struct ks_item_table *items;
 	const uint8_t *wanted; /* per kind index of items: compare it; NULL: every kind */
 	const struct ks_image_defs *a, *b;
 	ks_def_fetch_fn fetch;
 	void *ctx;
+	/* defs shared with other pairs of the run (NULL: a cache for this call only);
+	 * the caller moves it to its next generation between pairs */
+	struct ks_def_cache *cache;
 };
 
 /* 0 or a negative errno (a def that cannot be read or parsed; the message names the item). */
