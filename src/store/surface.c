@@ -103,6 +103,9 @@ long ks_item_table_find(const struct ks_item_table *t, int64_t id)
 {
 	size_t lo = 0, hi = t->n;
 
+	/* ids are dense unless items were deleted: the id is then its own index */
+	if (id >= 1 && (uint64_t)id <= t->n && t->ids[id - 1] == id)
+		return (long)(id - 1);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
