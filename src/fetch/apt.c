@@ -2,7 +2,7 @@
 /* The private apt: configuration, apt-get runs, the package cache. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sha2.h>
+#include <nettle/sha2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,24 +406,24 @@ int ks_apt_load_index(struct ks_apt *apt, struct ks_kpkg_list *out)
 
 int ks_sha256_file(const char *path, char out[65])
 {
-	uint8_t h[SHA256_DIGEST_LENGTH], buf[1 << 16];
-	SHA2_CTX c;
+	uint8_t h[SHA256_DIGEST_SIZE], buf[1 << 16];
+	struct sha256_ctx c;
 	ssize_t r;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return ks_err(-errno, "%s: %s", path, strerror(errno));
-	SHA256Init(&c);
+	sha256_init(&c);
 	while ((r = read(fd, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
 		if (r > 0)
-			SHA256Update(&c, buf, r);
+			sha256_update(&c, (size_t)r, buf);
 	if (r < 0) {
 		int e = errno;
 		close(fd);
 		return ks_err(-e, "%s: %s", path, strerror(e));
 	}
 	close(fd);
-	SHA256Final(h, &c);
+	sha256_digest(&c, sizeof(h), h);
 	for (int i = 0; i < 32; i++)
 		sprintf(out + 2 * i, "%02x", h[i]);
 	return 0;

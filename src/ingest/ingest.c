@@ -10,7 +10,7 @@
 #include <archive_entry.h>
 #include <bpf/btf.h>
 #include <errno.h>
-#include <sha2.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,12 +305,12 @@ static char *banner_pkg_version(const char *banner)
 
 static void hash_hex(const uint8_t *data, size_t size, char out[65])
 {
-	uint8_t h[SHA256_DIGEST_LENGTH];
-	SHA2_CTX c;
+	uint8_t h[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
 
-	SHA256Init(&c);
-	SHA256Update(&c, data, size);
-	SHA256Final(h, &c);
+	sha256_init(&c);
+	sha256_update(&c, size, data);
+	sha256_digest(&c, sizeof(h), h);
 	for (int i = 0; i < 32; i++)
 		sprintf(out + 2 * i, "%02x", h[i]);
 }
