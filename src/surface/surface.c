@@ -2,6 +2,8 @@
 /* The whole surface of an image: types, then every extractor of the registry. */
 #include "surface/surface.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,27 +89,73 @@ static void drop_duplicates(struct ks_surface *s)
 	s->n = o;
 }
 
+/* The types, extracted on a thread of their own while the registry runs. */
+struct types_job {
+	const struct btf *btf;
+	struct ks_surface s;
+	int ret;
+	char *msg; /* ks_err's message is thread-local: carried back */
+};
+
+static void *run_types(void *arg)
+{
+	struct types_job *j = arg;
+
+	if ((j->ret = ks_surface_types(j->btf, &j->s)))
+		j->msg = strdup(ks_errmsg());
+	return NULL;
+}
+
+/* Append b's items to a (b is left empty). */
+static void append(struct ks_surface *a, struct ks_surface *b)
+{
+	if (a->n + b->n > a->cap) {
+		a->cap = a->n + b->n;
+		if (!(a->items = realloc(a->items, a->cap * sizeof(*a->items))))
+			abort();
+	}
+	memcpy(a->items + a->n, b->items, b->n * sizeof(*b->items));
+	a->n += b->n;
+	a->dup_total += b->dup_total;
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Types (a third of the work, hashed by ks_surface_types itself) run on a second thread
+ * while the registry's extractors run in order on this one: an extractor may read the
+ * items of those before it (DWARF words on functions), never the types.
+ */
 int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out)
 {
-	size_t hashed;
-	int ret;
+	struct types_job tj = {.btf = in->btf};
+	pthread_t th;
+	bool threaded;
+	int ret = 0;
 
-	ret = ks_surface_types(in->btf, out);
-	if (ret)
-		return ret;
-	ks_phase("surface: types");
-	hashed = out->n;
+	memset(out, 0, sizeof(*out));
+	threaded = !pthread_create(&th, NULL, run_types, &tj);
+	if (!threaded)
+		run_types(&tj);
 	for (size_t i = 0; extractors[i].fn && !ret; i++) {
 		ret = extractors[i].fn(in, out);
 		if (ret)
 			ret = ks_err_ctx(ret, "%s", extractors[i].what);
 		ks_phase(extractors[i].what);
 	}
+	if (threaded)
+		pthread_join(th, NULL);
+	ks_phase("surface: types (on a second thread)");
+	if (!ret && tj.ret)
+		ret = ks_err(tj.ret, "%s", tj.msg ? tj.msg : "BTF types");
+	free(tj.msg);
 	if (ret) {
+		ks_surface_free(&tj.s);
 		ks_surface_free(out);
 		return ret;
 	}
-	ks_surface_hash(out->items + hashed, out->n - hashed);
+	ks_surface_hash(out->items, out->n);
+	append(out, &tj.s);
 	qsort(out->items, out->n, sizeof(*out->items), cmp_item);
 	drop_duplicates(out);
 	return 0;
