@@ -456,6 +456,14 @@ bool ks_jequal(const struct ks_jnode *a, const struct ks_jnode *b)
 	case KS_JOBJ:
 		if (a->len != b->len)
 			return false;
+		/* members in the same order (canonical defs, duplicate keys) ... */
+		for (uint32_t i = 0; i < a->len; i++)
+			if (strcmp(a->u.kids[i].key, b->u.kids[i].key) ||
+			    !ks_jequal(&a->u.kids[i], &b->u.kids[i]))
+				goto by_key;
+		return true;
+by_key:
+		/* ... or in another order, each key once */
 		for (uint32_t i = 0; i < a->len; i++)
 			if (!ks_jequal(&a->u.kids[i], ks_jget(b, a->u.kids[i].key)))
 				return false;

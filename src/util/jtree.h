@@ -72,7 +72,7 @@ static inline bool ks_jis(const struct ks_jnode *n, enum ks_jtype t)
 /* Shorthands: a member's string or integer value. */
 const char *ks_jget_str(const struct ks_jnode *obj, const char *key);
 long long ks_jget_int(const struct ks_jnode *obj, const char *key);
-/* Deep equality (object members compared as sets of keys). */
+/* Deep equality: objects with the same members in any order (duplicate keys: in order). */
 bool ks_jequal(const struct ks_jnode *a, const struct ks_jnode *b);
 
 #endif
