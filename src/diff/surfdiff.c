@@ -193,9 +193,6 @@ void ks_surface_diff_free(struct ks_surface_diff *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static const struct ks_item_table *sort_table;
-static const uint32_t *sort_rank;
-
 static int kind_before(const char *x, const char *y)
 {
 	int kx = ks_kind_parse(x), ky = ks_kind_parse(y);
@@ -227,25 +224,28 @@ void ks_kind_display_order(const struct ks_item_table *t, uint32_t *order, uint3
 			rank[order[i]] = (uint32_t)i;
 }
 
-static int cmp_item_diff(const void *pa, const void *pb)
+struct sort_ctx {
+	const struct ks_item_table *t;
+	const uint32_t *rank;
+};
+
+static int cmp_item_diff(const void *pa, const void *pb, void *arg)
 {
 	const struct ks_item_diff *a = pa, *b = pb;
-	uint32_t ra = sort_rank[sort_table->kind[a->item]], rb = sort_rank[sort_table->kind[b->item]];
+	const struct sort_ctx *c = arg;
+	uint32_t ra = c->rank[c->t->kind[a->item]], rb = c->rank[c->t->kind[b->item]];
 
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
-	return strcmp(ks_item_table_name(sort_table, a->item), ks_item_table_name(sort_table, b->item));
+	return strcmp(ks_item_table_name(c->t, a->item), ks_item_table_name(c->t, b->item));
 }
 
 void ks_surface_diff_sort(struct ks_surface_diff *d, const struct ks_item_table *t,
 			  const uint32_t *rank)
 {
-	if (!d->n)
-		return;
-	/* qsort has no context argument in C17; the tool sorts on one thread */
-	sort_table = t;
-	sort_rank = rank;
-	qsort(d->v, d->n, sizeof(*d->v), cmp_item_diff);
-	sort_table = NULL;
-	sort_rank = NULL;
+	struct sort_ctx c = {t, rank};
+
+	/* qsort_r: pairs are sorted on several threads at once */
+	if (d->n)
+		qsort_r(d->v, d->n, sizeof(*d->v), cmp_item_diff, &c);
 }

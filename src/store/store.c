@@ -115,10 +115,17 @@ int ks_store_open(const char *path, int mode, struct ks_store **out)
 	}
 	if ((ret = ks_db_exec(st, "PRAGMA foreign_keys=ON")))
 		goto fail;
-	/* An image is tens of MB of rows: keep its pages in memory instead of re-reading
-	 * them (the default 2 MB cache made an ingest read back what it had just written). */
-	if ((ret = ks_db_exec(st, "PRAGMA cache_size=-524288; PRAGMA mmap_size=1073741824;"
-				  "PRAGMA temp_store=MEMORY")))
+	/*
+	 * A writer: an image is tens of MB of rows, keep its pages in memory instead of
+	 * re-reading them (the default 2 MB cache made an ingest read back what it had just
+	 * written). A reader reads most pages once (a diff keeps the defs it reuses itself):
+	 * a small cache and no mmap keep its memory small (a five-pair diff peaked at
+	 * 320 MiB with mmap, 170 MiB without, in the same time).
+	 */
+	if ((ret = ks_db_exec(st, st->writable ? "PRAGMA cache_size=-524288;"
+						 "PRAGMA mmap_size=1073741824;"
+						 "PRAGMA temp_store=MEMORY"
+					       : "PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY")))
 		goto fail;
 	if (st->writable) {
 		if ((ret = ks_schema_apply(st)))
