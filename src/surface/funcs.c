@@ -199,7 +199,7 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 	if (!symbols_known)
 		sb_add(d, ",\"symbols_known\":false");
 	sb_addc(d, '}');
-	ks_surface_push(out, KS_KIND_FUNC, name, sb_detach(d), dups);
+	ks_surface_push(out, KS_KIND_FUNC, name, sb_copy(d), dups);
 	return 0;
 }
 

@@ -126,6 +126,17 @@ char *sb_detach(struct strbuf *sb)
 	return s;
 }
 
+char *sb_copy(const struct strbuf *sb)
+{
+	char *s = malloc(sb->len + 1);
+
+	if (!s)
+		abort();
+	memcpy(s, sb->buf, sb->len);
+	s[sb->len] = '\0';
+	return s;
+}
+
 int sb_read_file(struct strbuf *sb, const char *path)
 {
 	FILE *f = fopen(path, "rb");

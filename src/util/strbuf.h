@@ -32,6 +32,9 @@ void sb_addpad(struct strbuf *sb, char c, size_t n);
 void sb_truncate(struct strbuf *sb, size_t len);
 /* Return the buffer (caller frees) and leave sb empty. */
 char *sb_detach(struct strbuf *sb);
+/* A malloc'ed copy of the contents, exactly sized; sb keeps its buffer for reuse (one
+ * allocation per string built in a loop, instead of the doublings of a fresh buffer). */
+char *sb_copy(const struct strbuf *sb);
 /* Read a whole file; returns 0 or negative errno (message via ks_err). */
 int sb_read_file(struct strbuf *sb, const char *path);
 
