@@ -5,13 +5,10 @@
 need_shared
 command -v bpftool >/dev/null || { echo "skipped: no bpftool"; exit 77; }
 
-n=0
-for dir in $(shared_btf_dirs); do
-	add_shared "$dir"
-	n=$((n + 1))
-done
+use_shared_dataset
+n=$(shared_btf_dirs | wc -l)
 [ "$(ks list --format json | jq '.images | length')" = "$n" ] || fail "not all $n images listed"
-pass "$n images ingested"
+pass "$n images listed"
 
 # Images without BTF are refused, naming the problem.
 for dir in $(awk -F'\t' 'NR > 1 && $8 == "no" { print $1 }' "$KSURF_SHARED/INDEX.tsv"); do

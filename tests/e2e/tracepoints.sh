@@ -12,11 +12,8 @@ tp_q() { # db sql-where: tracepoint rows "name|source|class"
 		WHERE i.kind = 'tracepoint' $2 ORDER BY 1"
 }
 
-n=0
-for dir in $(shared_btf_dirs); do
-	add_shared "$dir"
-	n=$((n + 1))
-done
+use_shared_dataset
+n=$(shared_btf_dirs | wc -l)
 have=$(sqlite3 "$KSURF_DB" "SELECT count(*) FROM image_item ii JOIN item i ON i.id = ii.item_id
 	WHERE i.kind = 'tracepoint' AND i.name = 'sched_switch'")
 [ "$have" = "$n" ] || fail "sched_switch in $have of $n images"

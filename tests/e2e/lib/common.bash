@@ -52,6 +52,15 @@ add_shared() {
 		--flavor "$S_FLAVOR" --arch "$S_ARCH" --distro debian >/dev/null
 }
 
+# Work on a copy of the fixture dataset of every shared image with BTF (built once by
+# tests/e2e/setup/shared_dataset.sh; CTest runs that first for scripts that call this).
+use_shared_dataset() {
+	need_shared
+	local src=${KSURF_BUILD:-}/e2e/shared.db
+	[ -f "$src" ] || fail "no fixture dataset at $src (run ctest, which builds it first)"
+	cp "$src" "$KSURF_DB"
+}
+
 # All shared kernels that have BTF.
 shared_btf_dirs() {
 	awk -F'\t' 'NR > 1 && $8 == "yes" { print $1 }' "$KSURF_SHARED/INDEX.tsv"
