@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/err.h"
+#include "util/xalloc.h"
 
 int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
 		       const int64_t *ids, size_t n, char **defs, unsigned *dups)
@@ -147,5 +148,69 @@ void ks_group_rows_free(struct ks_group_row *v, size_t n)
 		free(v[i].pairing);
 		free(v[i].images);
 	}
+	free(v);
+}
+
+int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **data, size_t *size)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	*data = NULL;
+	*size = 0;
+	if ((ret = ks_db_prepare(st, "SELECT data FROM btf WHERE image_id = ?", &s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, image_id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int n = sqlite3_column_bytes(s, 0);
+
+		*data = malloc(n ? (size_t)n : 1);
+		if (!*data)
+			abort();
+		memcpy(*data, sqlite3_column_blob(s, 0), (size_t)n);
+		*size = (size_t)n;
+	} else {
+		ret = ks_err(-ENOENT, "%s: image %lld has no BTF", ks_store_path(st), (long long)image_id);
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int ks_store_kind_rows(struct ks_store *st, const char *kind, struct ks_kind_row **out, size_t *n)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc, ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = ks_db_prepare(st,
+				 "SELECT t.image_id, i.name, json_extract(d.body, '$.value') FROM item i"
+				 " JOIN image_item t ON t.item_id = i.id JOIN def d ON d.id = t.def_id"
+				 " WHERE i.kind = ? ORDER BY t.image_id, i.name",
+				 &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = ks_xrealloc_array(*out, cap, sizeof(**out));
+		}
+		(*out)[*n].image_id = sqlite3_column_int64(s, 0);
+		(*out)[*n].name = ks_db_col_text(s, 1);
+		(*out)[*n].has_value = sqlite3_column_type(s, 2) == SQLITE_INTEGER;
+		(*out)[*n].value = sqlite3_column_int64(s, 2);
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot read items");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+void ks_kind_rows_free(struct ks_kind_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
 	free(v);
 }

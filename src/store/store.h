@@ -86,6 +86,20 @@ int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
 int ks_store_item_names(struct ks_store *st, const char *kind, const char *like, char ***names,
 			size_t *n);
 
+/* The image's BTF blob (malloc'ed). */
+int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **data, size_t *size);
+
+/* Every item of a kind in every image, with the def's integer `value` when it has one
+ * (helpers, map/program/attach types, syscalls): sorted by image id, then name. */
+struct ks_kind_row {
+	int64_t image_id;
+	char *name;
+	int has_value;
+	int64_t value;
+};
+int ks_store_kind_rows(struct ks_store *st, const char *kind, struct ks_kind_row **out, size_t *n);
+void ks_kind_rows_free(struct ks_kind_row *v, size_t n);
+
 /* User-defined groups. images: JSON array text of image names. */
 struct ks_group_row {
 	char *name;

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: MIT */
+/* `ksurf check OBJ...`: will these eBPF objects work on these kernels? */
+#include <bpf/btf.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/common.h"
+#include "prog/check.h"
+#include "report/check.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+static const char check_usage[] =
+	"usage: ksurf check OBJ... [--group G]... [--image I]... [--baseline N]\n"
+	"                   [--format text|md|json|html] [--fail-on LEVEL] [-v]\n\n"
+	"Check compiled eBPF objects (.bpf.o, or executables and libraries that embed them)\n"
+	"against kernel images of the dataset: each program's type and attach target, every\n"
+	"CO-RE relocation evaluated with libbpf's rules against each kernel's BTF, kfuncs,\n"
+	"kernel symbols, kconfig externs, helpers and map types. Prints a matrix (dependency ×\n"
+	"image, one symbol per cell), then the reason for every cell that is not ok.\n\n"
+	"  --group G       the images of group G, with its labels (repeatable; see `ksurf list`)\n"
+	"  --image I       this image (repeatable); default: every image\n"
+	"  --baseline N    derive the default groups around image N\n"
+	"  --format F      text (default), md, json, html\n"
+	"  --fail-on L     exit 3 when a cell is at level L or worse: error (default), warning,\n"
+	"                  info, none\n"
+	"  -v, --verbose   every relocation and its result in every image\n\n"
+	"Exit status: 0 no problem at or above --fail-on, 3 problems found, 1 bad input, 2 usage.\n";
+
+/* The images checked against, with what the dataset says of them. */
+struct check_src {
+	struct ks_view *v;
+	size_t *img;	/* view image index per column */
+	char **labels;
+	const char **names;
+	size_t n;
+	struct btf **btf;
+	/* defs per (kind, name): cache of rows of n entries */
+	struct def_row {
+		char *kind, *name;
+		char **defs;
+	} *rows;
+	size_t nrows;
+	/* enum kinds by value; counts per kind */
+	struct kind_cache {
+		const char *kind;
+		struct ks_kind_row *rows;
+		size_t n;
+		int loaded;
+	} kinds[7];
+};
+
+static const char *const cached_kinds[] = {"helper", "map_type", "prog_type", "attach_type",
+					   "kfunc", "func", "config"};
+
+static struct kind_cache *kind_get(struct check_src *s, const char *kind)
+{
+	for (size_t i = 0; i < 7; i++) {
+		struct kind_cache *k = &s->kinds[i];
+
+		if (strcmp(cached_kinds[i], kind))
+			continue;
+		if (!k->loaded) {
+			k->kind = cached_kinds[i];
+			k->loaded = 1;
+			if (ks_store_kind_rows(s->v->st, kind, &k->rows, &k->n))
+				ks_warn("%s", ks_errmsg());
+		}
+		return k;
+	}
+	return NULL;
+}
+
+static const char *src_name(void *ctx, size_t img)
+{
+	return ((struct check_src *)ctx)->names[img];
+}
+
+static const struct btf *src_btf(void *ctx, size_t img)
+{
+	return ((struct check_src *)ctx)->btf[img];
+}
+
+static const char *src_def(void *ctx, size_t img, const char *kind, const char *name)
+{
+	struct check_src *s = ctx;
+	struct def_row *r = NULL;
+
+	for (size_t i = 0; i < s->nrows && !r; i++)
+		if (!strcmp(s->rows[i].kind, kind) && !strcmp(s->rows[i].name, name))
+			r = &s->rows[i];
+	if (!r) {
+		int64_t *ids = ks_xrealloc_array(NULL, s->n + 1, sizeof(*ids));
+
+		s->rows = ks_xrealloc_array(s->rows, s->nrows + 1, sizeof(*s->rows));
+		r = &s->rows[s->nrows++];
+		r->kind = strdup(kind);
+		r->name = strdup(name);
+		r->defs = calloc(s->n + 1, sizeof(*r->defs));
+		if (!r->kind || !r->name || !r->defs)
+			abort();
+		for (size_t i = 0; i < s->n; i++)
+			ids[i] = s->v->imgs.v[s->img[i]].id;
+		if (ks_store_item_defs(s->v->st, kind, name, ids, s->n, r->defs, NULL))
+			ks_warn("%s", ks_errmsg());
+		free(ids);
+	}
+	return r->defs[img];
+}
+
+static const char *src_by_value(void *ctx, size_t img, const char *kind, int64_t value)
+{
+	struct check_src *s = ctx;
+	struct kind_cache *k = kind_get(s, kind);
+	int64_t id = s->v->imgs.v[s->img[img]].id;
+
+	for (size_t i = 0; k && i < k->n; i++)
+		if (k->rows[i].image_id == id && k->rows[i].has_value && k->rows[i].value == value)
+			return k->rows[i].name;
+	return NULL;
+}
+
+static size_t src_count(void *ctx, size_t img, const char *kind)
+{
+	struct check_src *s = ctx;
+	const struct ks_image_row *row = &s->v->imgs.v[s->img[img]];
+	struct kind_cache *k;
+	size_t n = 0;
+
+	if (!strcmp(kind, "config"))
+		return (size_t)row->nconfig;
+	if (!(k = kind_get(s, kind)))
+		return 1; /* kinds every image has when it has any: say "known" */
+	for (size_t i = 0; i < k->n; i++)
+		n += k->rows[i].image_id == row->id;
+	return n;
+}
+
+static size_t src_glob(void *ctx, size_t img, const char *pattern)
+{
+	struct check_src *s = ctx;
+	struct kind_cache *k = kind_get(s, "func");
+	int64_t id = s->v->imgs.v[s->img[img]].id;
+	size_t n = 0;
+
+	for (size_t i = 0; k && i < k->n; i++)
+		n += k->rows[i].image_id == id && !fnmatch(pattern, k->rows[i].name, 0);
+	return n;
+}
+
+static void src_free(struct check_src *s)
+{
+	for (size_t i = 0; i < s->nrows; i++) {
+		for (size_t j = 0; j < s->n; j++)
+			free(s->rows[i].defs[j]);
+		free(s->rows[i].defs);
+		free(s->rows[i].kind);
+		free(s->rows[i].name);
+	}
+	for (size_t i = 0; i < 7; i++)
+		ks_kind_rows_free(s->kinds[i].rows, s->kinds[i].n);
+	for (size_t i = 0; i < s->n; i++) {
+		btf__free(s->btf[i]);
+		free(s->labels[i]);
+	}
+	free(s->rows);
+	free(s->btf);
+	free(s->labels);
+	free(s->names);
+	free(s->img);
+}
+
+static void add_image(struct check_src *s, size_t img, const char *label)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->img[i] == img)
+			return;
+	s->img = ks_xrealloc_array(s->img, s->n + 1, sizeof(*s->img));
+	s->labels = ks_xrealloc_array(s->labels, s->n + 1, sizeof(*s->labels));
+	s->names = ks_xrealloc_array(s->names, s->n + 1, sizeof(*s->names));
+	s->img[s->n] = img;
+	s->labels[s->n] = strdup(label);
+	s->names[s->n] = s->v->imgs.v[img].ident.name;
+	if (!s->labels[s->n])
+		abort();
+	s->n++;
+}
+
+/* Columns: the groups' images with their labels, the named images, or every image. */
+static int pick_images(struct check_src *s, const char **groups, size_t ng, const char **imgs,
+		       size_t ni)
+{
+	char num[32];
+
+	for (size_t g = 0; g < ng; g++) {
+		const struct ks_group *gr = ks_groups_find(&s->v->groups, groups[g]);
+
+		if (!gr)
+			return ks_err(-ENOENT, "no group named %s (see `ksurf list`)", groups[g]);
+		for (size_t m = 0; m < gr->n; m++)
+			add_image(s, gr->m[m].img, gr->m[m].label);
+	}
+	for (size_t i = 0; i < ni; i++) {
+		int k = ks_image_list_find(&s->v->imgs, imgs[i]);
+
+		if (k < 0)
+			return ks_err(-ENOENT, "no image named %s (see `ksurf list`)", imgs[i]);
+		add_image(s, (size_t)k, imgs[i]);
+	}
+	if (!ng && !ni)
+		for (size_t i = 0; i < s->v->imgs.n; i++) {
+			snprintf(num, sizeof(num), "%zu", i + 1);
+			add_image(s, i, num);
+		}
+	if (!s->n)
+		return ks_err(-ENOENT, "%s: no images to check against (ksurf add some first)",
+			      ks_store_path(s->v->st));
+	s->btf = calloc(s->n, sizeof(*s->btf));
+	if (!s->btf)
+		abort();
+	for (size_t i = 0; i < s->n; i++) {
+		void *data;
+		size_t size;
+		int ret = ks_store_image_btf(s->v->st, s->v->imgs.v[s->img[i]].id, &data, &size);
+
+		if (ret)
+			return ret;
+		s->btf[i] = btf__new(data, (__u32)size);
+		free(data);
+		if (!s->btf[i])
+			return ks_err(-EINVAL, "%s: the stored BTF of %s does not parse",
+				      ks_store_path(s->v->st), s->names[i]);
+	}
+	return 0;
+}
+
+/* Read every object in the files: the file itself, or the objects embedded in it. */
+static int read_objects(char **paths, size_t n, struct ks_bpf_obj ***objs, size_t *nobjs)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		size_t *offs, *sizes, k;
+		int ret = sb_read_file(&sb, paths[i]);
+
+		if (ret) {
+			sb_release(&sb);
+			return ret;
+		}
+		ks_bpf_find_objects((const uint8_t *)sb.buf, sb.len, &offs, &sizes, &k);
+		if (!k)
+			ret = ks_err(-EINVAL, "%s: no eBPF object in it (neither an ELF EM_BPF file nor a "
+				     "file that embeds one)", paths[i]);
+		for (size_t j = 0; j < k && !ret; j++) {
+			char label[4096];
+
+			if (offs[j] == 0 && sizes[j] == sb.len)
+				snprintf(label, sizeof(label), "%s", paths[i]);
+			else
+				snprintf(label, sizeof(label), "%s@0x%zx", paths[i], offs[j]);
+			*objs = ks_xrealloc_array(*objs, *nobjs + 1, sizeof(**objs));
+			ret = ks_bpf_obj_read(sb.buf + offs[j], sizes[j], label, &(*objs)[*nobjs]);
+			if (!ret)
+				(*nobjs)++;
+		}
+		free(offs);
+		free(sizes);
+		sb_release(&sb);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"group", required_argument, NULL, 'g'},   {"image", required_argument, NULL, 'i'},
+		{"baseline", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
+		{"fail-on", required_argument, NULL, 'F'},  {"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	};
+	const char **groups = NULL, **imgs = NULL, *baseline = NULL;
+	size_t ng = 0, ni = 0, nobjs = 0;
+	struct ks_bpf_obj **objs = NULL;
+	struct ks_check *checks = NULL;
+	struct check_src s = {0};
+	struct ks_view v = {0};
+	int c, fmt = KS_FMT_TEXT, fail_on = KS_LVL_ERROR, verbose = 0, ret = KS_EXIT_ERROR;
+	enum ks_level worst = KS_LVL_OK;
+
+	while ((c = getopt_long(argc, argv, "g:i:b:f:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			groups = ks_xrealloc_array(groups, ng + 1, sizeof(*groups));
+			groups[ng++] = optarg;
+			break;
+		case 'i':
+			imgs = ks_xrealloc_array(imgs, ni + 1, sizeof(*imgs));
+			imgs[ni++] = optarg;
+			break;
+		case 'b':
+			baseline = optarg;
+			break;
+		case 'f':
+			fmt = ks_format_parse(optarg);
+			if (fmt < 0 || fmt == KS_FMT_CSV) {
+				ret = ks_cmd_usage_error(check_usage, "unknown format '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'F':
+			fail_on = ks_level_parse(optarg);
+			if (fail_on < 0) {
+				ret = ks_cmd_usage_error(check_usage, "unknown level '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			ret = 0;
+			goto out;
+		default:
+			ret = ks_cmd_usage_error(check_usage, "bad option");
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		ret = ks_cmd_usage_error(check_usage, "no object to check");
+		goto out;
+	}
+	if (read_objects(argv + optind, (size_t)(argc - optind), &objs, &nobjs) ||
+	    ks_view_open(ctx, baseline, &v)) {
+		ret = ks_cmd_fail();
+		goto out;
+	}
+	s.v = &v;
+	if (pick_images(&s, groups, ng, imgs, ni)) {
+		ret = ks_cmd_fail();
+		goto out;
+	}
+	checks = calloc(nobjs + 1, sizeof(*checks));
+	if (!checks)
+		abort();
+	for (size_t k = 0; k < nobjs; k++) {
+		struct ks_check_src src = {
+			.ctx = &s, .nimages = s.n, .image_name = src_name, .btf = src_btf, .def = src_def,
+			.by_value = src_by_value, .count = src_count, .glob = src_glob,
+		};
+
+		ks_check_deps(objs[k], &checks[k]);
+		ks_check_eval(&checks[k], &src);
+		if (checks[k].worst > worst)
+			worst = checks[k].worst;
+	}
+	{
+		struct ks_check_report r = {
+			.checks = checks, .nchecks = nobjs, .labels = (const char *const *)s.labels,
+			.names = s.names, .nimages = s.n, .verbose = verbose,
+		};
+
+		if (ks_report_check(stdout, &r, fmt, &ctx->style)) {
+			ret = ks_cmd_fail();
+			goto out;
+		}
+	}
+	if (!ng && !ni && fmt != KS_FMT_JSON && fmt != KS_FMT_HTML) {
+		printf("\nimages:");
+		for (size_t i = 0; i < s.n; i++)
+			printf("%s %s = %s", i ? "," : "", s.labels[i], s.names[i]);
+		printf("\n");
+	}
+	ret = (int)worst >= fail_on ? KS_EXIT_PROBLEMS : KS_EXIT_OK;
+out:
+	for (size_t k = 0; checks && k < nobjs; k++)
+		ks_check_free(&checks[k]);
+	free(checks);
+	for (size_t k = 0; k < nobjs; k++)
+		ks_bpf_obj_free(objs[k]);
+	free(objs);
+	src_free(&s);
+	ks_view_close(&v);
+	free(groups);
+	free(imgs);
+	return ret;
+}
