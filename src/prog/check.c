@@ -386,24 +386,47 @@ static void eval_by_value(struct ks_cell *cell, const struct ks_check_src *src, 
 	set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what, (long long)d->id);
 }
 
-/* Whether extern e is in the image: kfunc/ksym as BTF FUNC/VAR, config in the config. */
-static int extern_present(const struct ks_bpf_extern *e, const struct ks_check_src *src, size_t img)
+/*
+ * Whether extern e resolves in the image as libbpf resolves it: kfuncs and typed ksyms
+ * by BTF FUNC/VAR (a kfunc's prototype must be compatible, else libbpf leaves it
+ * unresolved), config values by the config. 2 when the kfunc is there but incompatible.
+ */
+static int extern_present(const struct ks_bpf_obj *o, const struct ks_bpf_extern *e,
+			  const struct ks_check_src *src, size_t img)
 {
 	const struct btf *b = src->btf(src->ctx, img);
+	int tid;
 
 	if (e->is_kconfig)
 		return src->def(src->ctx, img, "config", e->name) != NULL;
 	if (!b)
 		return 1; /* cannot tell: do not call it missing */
-	return btf__find_by_name_kind(b, e->name, e->is_func ? BTF_KIND_FUNC : BTF_KIND_VAR) > 0;
+	tid = btf__find_by_name_kind(b, e->name, e->is_func ? BTF_KIND_FUNC : BTF_KIND_VAR);
+	if (tid <= 0)
+		return 0;
+	if (e->is_func && e->btf_id) {
+		const struct btf_type *lf = btf__type_by_id(o->btf, e->btf_id);
+		const struct btf_type *tf = btf__type_by_id(b, (uint32_t)tid);
+
+		if (lf && tf && ks_core_types_are_compat(o->btf, lf->type, b, tf->type) <= 0)
+			return 2;
+	}
+	return 1;
 }
 
 static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const struct ks_dep *d,
 			const struct ks_check_src *src, size_t img, int present, int called)
 {
 	const struct ks_bpf_extern *e = &o->externs[d->id];
-	const struct btf *b = src->btf(src->ctx, img);
 
+	if (present == 2 && !d->weak)
+		return set(cell, KS_LVL_ERROR, "incompatible",
+			   "the kernel's prototype of %s differs from the declared one: load fails", e->name);
+	if (present == 2)
+		return set(cell, called ? KS_LVL_ERROR : KS_LVL_WARN, "incompatible",
+			   "the kernel's prototype of %s differs from the declared one, so libbpf leaves "
+			   "the weak extern unresolved%s", e->name,
+			   called ? " and a call to it is reachable" : ": the guarded code never runs");
 	if (!present) {
 		if (!d->weak)
 			return set(cell, KS_LVL_ERROR, "absent", "%s is not in this kernel: load fails", e->name);
@@ -418,7 +441,7 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 		json_t *j = def ? json_loads(def, 0, NULL) : NULL;
 		const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
 
-		if (!strcmp(d->name, "CONFIG_BPF_LSM") && d->id < 0 && (!v || strcmp(v, "y")))
+		if (!strcmp(d->name, "CONFIG_BPF_LSM") && d->via && strstr(d->via, "lsm") && (!v || strcmp(v, "y")))
 			set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
 			    v ? v : "?");
 		else
@@ -426,19 +449,11 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 		json_decref(j);
 		return;
 	}
-	if (d->kind == KS_DEP_KFUNC && b && e->btf_id) {
-		int tid = btf__find_by_name_kind(b, e->name, BTF_KIND_FUNC);
-		const struct btf_type *lf = btf__type_by_id(o->btf, e->btf_id);
-		const struct btf_type *tf = btf__type_by_id(b, (uint32_t)tid);
-
-		if (lf && tf && ks_core_types_are_compat(o->btf, lf->type, b, tf->type) <= 0)
-			return set(cell, KS_LVL_ERROR, "incompatible",
-				   "the kernel's prototype of %s differs from the declared one", e->name);
-		if (src->count(src->ctx, img, "kfunc") && !src->def(src->ctx, img, "kfunc", e->name))
-			return set(cell, KS_LVL_ERROR, "not a kfunc",
-				   "%s is a kernel function but not a kfunc here: the verifier rejects the call",
-				   e->name);
-	}
+	if (d->kind == KS_DEP_KFUNC && src->count(src->ctx, img, "kfunc") &&
+	    !src->def(src->ctx, img, "kfunc", e->name))
+		return set(cell, KS_LVL_ERROR, "not a kfunc",
+			   "%s is a kernel function but not a kfunc here: the verifier rejects the call",
+			   e->name);
 	set(cell, KS_LVL_OK, "ok", NULL);
 }
 
@@ -447,6 +462,7 @@ int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
 	const struct ks_bpf_obj *o = c->obj;
 	size_t ni = src->nimages;
 	uint8_t *present = calloc(o->nexterns + 1, 1), *called = calloc(o->nexterns + 1, 1);
+	uint8_t *resolved = calloc(o->nexterns + 1, 1);
 	struct ks_relo_result *tmp;
 
 	c->nimages = ni;
@@ -454,7 +470,7 @@ int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
 	c->relo_res = calloc(o->nrelos * ni + 1, sizeof(*c->relo_res));
 	c->relo_reach = calloc(o->nrelos * ni + 1, 1);
 	tmp = calloc(o->nrelos + 1, sizeof(*tmp));
-	if (!present || !called || !c->cells || !c->relo_res || !c->relo_reach || !tmp)
+	if (!present || !called || !resolved || !c->cells || !c->relo_res || !c->relo_reach || !tmp)
 		abort();
 	for (size_t img = 0; img < ni; img++) {
 		const struct btf *b = src->btf(src->ctx, img);
@@ -463,7 +479,7 @@ int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
 		if (!reach)
 			abort();
 		for (size_t e = 0; e < o->nexterns; e++)
-			present[e] = (uint8_t)extern_present(&o->externs[e], src, img);
+			present[e] = (uint8_t)extern_present(o, &o->externs[e], src, img);
 		if (b && o->btf && o->nrelos) {
 			struct ks_core_ctx *cc;
 
@@ -484,7 +500,9 @@ int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
 				snprintf(tmp[r].target, sizeof(tmp[r].target), "the image has no BTF");
 			}
 		}
-		ks_reach(o, tmp, present, reach, called);
+		for (size_t e = 0; e < o->nexterns; e++)
+			resolved[e] = present[e] == 1;
+		ks_reach(o, tmp, resolved, reach, called);
 		for (size_t r = 0; r < o->nrelos; r++) {
 			c->relo_res[r * ni + img] = tmp[r];
 			c->relo_reach[r * ni + img] = reach[r];
@@ -544,6 +562,7 @@ int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
 		}
 	}
 	free(tmp);
+	free(resolved);
 	free(present);
 	free(called);
 	return 0;

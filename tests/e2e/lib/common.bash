@@ -67,3 +67,19 @@ shared_btf_dirs() {
 }
 
 finish() { echo "${PASSED:-0} passed, 0 failed"; }
+
+# Compile a tests/fixtures/bpf/NAME.bpf.c into $T/NAME.bpf.o with clang -target bpf (the
+# newest clang here: type_matches needs 15+); skip (77) when no clang can.
+bpf_fixture() {
+	local name=$1 cc
+	for cc in clang-19 clang-18 clang-17 clang-16 clang-15 clang; do
+		command -v "$cc" >/dev/null || continue
+		if "$cc" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)" \
+			-c "$KSURF_SRC/tests/fixtures/bpf/$name.bpf.c" -o "$T/$name.bpf.o" 2>"$T/cc.err"; then
+			return 0
+		fi
+	done
+	cat "$T/cc.err" 2>/dev/null
+	echo "skipped: no clang here compiles $name.bpf.c for -target bpf"
+	exit 77
+}
