@@ -4,14 +4,19 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/common.h"
 #include "prog/check.h"
+#include "prog/secdef.h"
 #include "report/check.h"
 #include "util/err.h"
+#include "util/parallel.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -32,6 +37,17 @@ static const char check_usage[] =
 	"  -v, --verbose   every relocation and its result in every image\n\n"
 	"Exit status: 0 no problem at or above --fail-on, 3 problems found, 1 bad input, 2 usage.\n";
 
+/* One evaluating thread's state: the BTF of the image it works on, and the buffer its
+ * blobs are read into (reused from image to image). */
+struct lane {
+	struct check_src *s;
+	struct btf *cur;
+	size_t cur_img;
+	void *blob;
+	size_t blob_cap;
+	int busy;
+};
+
 /* The images checked against, with what the dataset says of them. */
 struct check_src {
 	struct ks_view *v;
@@ -39,7 +55,12 @@ struct check_src {
 	char **labels;
 	const char **names;
 	size_t n;
-	struct btf **btf;
+	pthread_mutex_t lanes_lock;
+	struct lane *lanes; /* one per thread: the image's BTF it evaluates */
+	size_t nlanes;
+	struct ks_check *checks;
+	size_t nchecks;
+	int failed;
 	/* defs per (kind, name): cache of rows of n entries */
 	struct def_row {
 		char *kind, *name;
@@ -56,11 +77,14 @@ struct check_src {
 };
 
 static const char *const cached_kinds[] = {"helper", "map_type", "prog_type", "attach_type",
-					   "kfunc", "func", "config"};
+					   "kfunc", "func", "config"}; /* func: for globs only */
 
 static struct kind_cache *kind_get(struct check_src *s, const char *kind)
 {
-	for (size_t i = 0; i < 7; i++) {
+	struct kind_cache *ret = NULL;
+
+	pthread_mutex_lock(&s->lanes_lock);
+	for (size_t i = 0; i < 7 && !ret; i++) {
 		struct kind_cache *k = &s->kinds[i];
 
 		if (strcmp(cached_kinds[i], kind))
@@ -71,26 +95,31 @@ static struct kind_cache *kind_get(struct check_src *s, const char *kind)
 			if (ks_store_kind_rows(s->v->st, kind, &k->rows, &k->n))
 				ks_warn("%s", ks_errmsg());
 		}
-		return k;
+		ret = k;
 	}
-	return NULL;
+	pthread_mutex_unlock(&s->lanes_lock);
+	return ret;
 }
 
 static const char *src_name(void *ctx, size_t img)
 {
-	return ((struct check_src *)ctx)->names[img];
+	return ((struct lane *)ctx)->s->names[img];
 }
 
 static const struct btf *src_btf(void *ctx, size_t img)
 {
-	return ((struct check_src *)ctx)->btf[img];
+	struct lane *l = ctx;
+
+	return l->cur_img == img ? l->cur : NULL;
 }
 
 static const char *src_def(void *ctx, size_t img, const char *kind, const char *name)
 {
-	struct check_src *s = ctx;
+	struct check_src *s = ((struct lane *)ctx)->s;
 	struct def_row *r = NULL;
+	const char *def;
 
+	pthread_mutex_lock(&s->lanes_lock);
 	for (size_t i = 0; i < s->nrows && !r; i++)
 		if (!strcmp(s->rows[i].kind, kind) && !strcmp(s->rows[i].name, name))
 			r = &s->rows[i];
@@ -110,12 +139,14 @@ static const char *src_def(void *ctx, size_t img, const char *kind, const char *
 			ks_warn("%s", ks_errmsg());
 		free(ids);
 	}
-	return r->defs[img];
+	def = r->defs[img];
+	pthread_mutex_unlock(&s->lanes_lock);
+	return def;
 }
 
 static const char *src_by_value(void *ctx, size_t img, const char *kind, int64_t value)
 {
-	struct check_src *s = ctx;
+	struct check_src *s = ((struct lane *)ctx)->s;
 	struct kind_cache *k = kind_get(s, kind);
 	int64_t id = s->v->imgs.v[s->img[img]].id;
 
@@ -127,7 +158,7 @@ static const char *src_by_value(void *ctx, size_t img, const char *kind, int64_t
 
 static size_t src_count(void *ctx, size_t img, const char *kind)
 {
-	struct check_src *s = ctx;
+	struct check_src *s = ((struct lane *)ctx)->s;
 	const struct ks_image_row *row = &s->v->imgs.v[s->img[img]];
 	struct kind_cache *k;
 	size_t n = 0;
@@ -143,7 +174,7 @@ static size_t src_count(void *ctx, size_t img, const char *kind)
 
 static size_t src_glob(void *ctx, size_t img, const char *pattern)
 {
-	struct check_src *s = ctx;
+	struct check_src *s = ((struct lane *)ctx)->s;
 	struct kind_cache *k = kind_get(s, "func");
 	int64_t id = s->v->imgs.v[s->img[img]].id;
 	size_t n = 0;
@@ -164,12 +195,14 @@ static void src_free(struct check_src *s)
 	}
 	for (size_t i = 0; i < 7; i++)
 		ks_kind_rows_free(s->kinds[i].rows, s->kinds[i].n);
-	for (size_t i = 0; i < s->n; i++) {
-		btf__free(s->btf[i]);
+	for (size_t i = 0; i < s->n; i++)
 		free(s->labels[i]);
+	for (size_t i = 0; i < s->nlanes; i++) {
+		btf__free(s->lanes[i].cur);
+		free(s->lanes[i].blob);
 	}
+	free(s->lanes);
 	free(s->rows);
-	free(s->btf);
 	free(s->labels);
 	free(s->names);
 	free(s->img);
@@ -220,23 +253,113 @@ static int pick_images(struct check_src *s, const char **groups, size_t ng, cons
 	if (!s->n)
 		return ks_err(-ENOENT, "%s: no images to check against (ksurf add some first)",
 			      ks_store_path(s->v->st));
-	s->btf = calloc(s->n, sizeof(*s->btf));
-	if (!s->btf)
-		abort();
-	for (size_t i = 0; i < s->n; i++) {
-		void *data;
-		size_t size;
-		int ret = ks_store_image_btf(s->v->st, s->v->imgs.v[s->img[i]].id, &data, &size);
-
-		if (ret)
-			return ret;
-		s->btf[i] = btf__new(data, (__u32)size);
-		free(data);
-		if (!s->btf[i])
-			return ks_err(-EINVAL, "%s: the stored BTF of %s does not parse",
-				      ks_store_path(s->v->st), s->names[i]);
-	}
 	return 0;
+}
+
+/* Make image img's BTF the lane's current one (libbpf parses the stored blob). */
+static int load_btf(struct lane *l, size_t img)
+{
+	struct check_src *s = l->s;
+	size_t size;
+	int ret;
+
+	btf__free(l->cur);
+	l->cur = NULL;
+	l->cur_img = img;
+	pthread_mutex_lock(&s->lanes_lock); /* one dataset connection */
+	ret = ks_store_image_btf(s->v->st, s->v->imgs.v[s->img[img]].id, &l->blob, &l->blob_cap, &size);
+	pthread_mutex_unlock(&s->lanes_lock);
+	if (ret)
+		return ret;
+	l->cur = btf__new(l->blob, (__u32)size);
+	if (!l->cur)
+		return ks_err(-EINVAL, "%s: the stored BTF of %s does not parse", ks_store_path(s->v->st),
+			      s->names[img]);
+	return 0;
+}
+
+static struct ks_check_src lane_src(struct lane *l)
+{
+	return (struct ks_check_src){
+		.ctx = l, .nimages = l->s->n, .image_name = src_name, .btf = src_btf, .def = src_def,
+		.by_value = src_by_value, .count = src_count, .glob = src_glob,
+	};
+}
+
+/* Evaluate every object in image img, on whichever lane is free. */
+static void eval_image(void *arg, size_t img)
+{
+	struct check_src *s = arg;
+	struct ks_check_src src;
+	struct lane *l = NULL;
+
+	pthread_mutex_lock(&s->lanes_lock);
+	for (size_t i = 0; i < s->nlanes && !l; i++)
+		if (!s->lanes[i].busy)
+			l = &s->lanes[i];
+	l->busy = 1;
+	pthread_mutex_unlock(&s->lanes_lock);
+	src = lane_src(l);
+	if (load_btf(l, img)) {
+		pthread_mutex_lock(&s->lanes_lock);
+		if (!s->failed)
+			s->failed = 1, ks_warn("%s", ks_errmsg());
+		pthread_mutex_unlock(&s->lanes_lock);
+	} else {
+		for (size_t k = 0; k < s->nchecks; k++)
+			ks_check_eval_image(&s->checks[k], &src, img);
+	}
+	pthread_mutex_lock(&s->lanes_lock);
+	l->busy = 0;
+	pthread_mutex_unlock(&s->lanes_lock);
+}
+
+/* Read everything the evaluation will look up, so that the threads find it cached. */
+static void warm(struct check_src *s, const struct ks_check *checks, size_t n)
+{
+	struct lane l = {.s = s};
+
+	for (size_t i = 0; i < 7; i++)
+		if (strcmp(cached_kinds[i], "func") && strcmp(cached_kinds[i], "config"))
+			kind_get(s, cached_kinds[i]);
+	for (size_t k = 0; k < n; k++)
+		for (size_t d = 0; d < checks[k].ndeps; d++) {
+			const struct ks_dep *dp = &checks[k].deps[d];
+
+			if (dp->kind == KS_DEP_RELO || dp->kind == KS_DEP_HELPER || dp->kind == KS_DEP_MAP_TYPE)
+				continue;
+			if (dp->attach == KS_ATT_KPROBE_MULTI)
+				kind_get(s, "func");
+			else
+				src_def(&l, 0, dp->item_kind, dp->name);
+			if (dp->kind == KS_DEP_KFUNC || dp->kind == KS_DEP_KSYM)
+				src_def(&l, 0, "kfunc", dp->name);
+		}
+}
+
+static void eval_image_from1(void *arg, size_t i)
+{
+	eval_image(arg, i + 1);
+}
+
+/*
+ * Grow the heap once by `bytes` and ask for transparent huge pages on it: every image's
+ * BTF (5 MB, copied by SQLite, by us and by libbpf) then lands in memory that faults in
+ * 2 MB at a time instead of 4 KB (a page fault is the most expensive thing this command
+ * does on a VM). The block is freed at once and stays in the heap for the mallocs after.
+ */
+static void prefault_heap(size_t bytes)
+{
+	uint8_t *p = malloc(bytes);
+	uintptr_t a, e;
+
+	if (!p)
+		return;
+	a = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+	e = ((uintptr_t)p + bytes) & ~(uintptr_t)((2u << 20) - 1);
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+	free(p);
 }
 
 /* Read every object in the files: the file itself, or the objects embedded in it. */
@@ -288,7 +411,7 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	size_t ng = 0, ni = 0, nobjs = 0;
 	struct ks_bpf_obj **objs = NULL;
 	struct ks_check *checks = NULL;
-	struct check_src s = {0};
+	struct check_src s = {.lanes_lock = PTHREAD_MUTEX_INITIALIZER};
 	struct ks_view v = {0};
 	int c, fmt = KS_FMT_TEXT, fail_on = KS_LVL_ERROR, verbose = 0, ret = KS_EXIT_ERROR;
 	enum ks_level worst = KS_LVL_OK;
@@ -332,6 +455,12 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 			goto out;
 		}
 	}
+	/* keep freed BTF buffers for the next image instead of returning them to the kernel:
+	 * fresh pages cost more than parsing */
+	mallopt(M_MMAP_THRESHOLD, 512 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_ARENA_MAX, 1);
+	prefault_heap(96 << 20);
 	if (optind >= argc) {
 		ret = ks_cmd_usage_error(check_usage, "no object to check");
 		goto out;
@@ -350,13 +479,30 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	if (!checks)
 		abort();
 	for (size_t k = 0; k < nobjs; k++) {
-		struct ks_check_src src = {
-			.ctx = &s, .nimages = s.n, .image_name = src_name, .btf = src_btf, .def = src_def,
-			.by_value = src_by_value, .count = src_count, .glob = src_glob,
-		};
-
 		ks_check_deps(objs[k], &checks[k]);
-		ks_check_eval(&checks[k], &src);
+		ks_check_begin(&checks[k], s.n);
+	}
+	/* Image by image, one BTF in memory per thread, on every core. What the callbacks
+	 * look up is read first (defs of every image, enum kinds); they lock all the same. */
+	s.checks = checks;
+	s.nchecks = nobjs;
+	s.nlanes = 8;
+	s.lanes = calloc(s.nlanes, sizeof(*s.lanes));
+	if (!s.lanes)
+		abort();
+	for (size_t i = 0; i < s.nlanes; i++)
+		s.lanes[i].s = &s;
+	warm(&s, checks, nobjs);
+	eval_image(&s, 0);
+	ks_parallel_for(s.n - 1, 1, eval_image_from1, &s);
+	if (s.failed) {
+		ret = KS_EXIT_ERROR;
+		goto out;
+	}
+	for (size_t k = 0; k < nobjs; k++) {
+		struct ks_check_src src = lane_src(&s.lanes[0]);
+
+		ks_check_end(&checks[k], &src);
 		if (checks[k].worst > worst)
 			worst = checks[k].worst;
 	}

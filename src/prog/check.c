@@ -369,18 +369,10 @@ static void eval_avail(struct ks_cell *cell, const struct ks_check_src *src, siz
 }
 
 static void eval_by_value(struct ks_cell *cell, const struct ks_check_src *src, size_t img,
-			  struct ks_dep *d, const char *what)
+			  const struct ks_dep *d, const char *what)
 {
-	const char *n = src->by_value(src->ctx, img, d->item_kind, d->id);
-
-	if (n) {
-		if (d->name[0] == '#') {
-			free(d->name);
-			if (!(d->name = strdup(n)))
-				abort();
-		}
+	if (src->by_value(src->ctx, img, d->item_kind, d->id))
 		return set(cell, KS_LVL_OK, "ok", NULL);
-	}
 	if (!src->count(src->ctx, img, d->item_kind))
 		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has", what);
 	set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what, (long long)d->id);
@@ -457,113 +449,136 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 	set(cell, KS_LVL_OK, "ok", NULL);
 }
 
-int ks_check_eval(struct ks_check *c, const struct ks_check_src *src)
+int ks_check_begin(struct ks_check *c, size_t nimages)
 {
 	const struct ks_bpf_obj *o = c->obj;
-	size_t ni = src->nimages;
-	uint8_t *present = calloc(o->nexterns + 1, 1), *called = calloc(o->nexterns + 1, 1);
-	uint8_t *resolved = calloc(o->nexterns + 1, 1);
-	struct ks_relo_result *tmp;
 
-	c->nimages = ni;
-	c->cells = calloc(c->ndeps * ni + 1, sizeof(*c->cells));
-	c->relo_res = calloc(o->nrelos * ni + 1, sizeof(*c->relo_res));
-	c->relo_reach = calloc(o->nrelos * ni + 1, 1);
-	tmp = calloc(o->nrelos + 1, sizeof(*tmp));
-	if (!present || !called || !resolved || !c->cells || !c->relo_res || !c->relo_reach || !tmp)
+	c->nimages = nimages;
+	c->cells = calloc(c->ndeps * nimages + 1, sizeof(*c->cells));
+	c->relo_res = calloc(o->nrelos * nimages + 1, sizeof(*c->relo_res));
+	c->relo_reach = calloc(o->nrelos * nimages + 1, 1);
+	if (!c->cells || !c->relo_res || !c->relo_reach)
 		abort();
-	for (size_t img = 0; img < ni; img++) {
-		const struct btf *b = src->btf(src->ctx, img);
-		uint8_t *reach = calloc(o->nrelos + 1, 1);
+	return 0;
+}
 
-		if (!reach)
+int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size_t img)
+{
+	const struct ks_bpf_obj *o = c->obj;
+	size_t ni = c->nimages;
+	uint8_t *present = calloc(o->nexterns + 1, 1), *called = calloc(o->nexterns + 1, 1);
+	uint8_t *resolved = calloc(o->nexterns + 1, 1), *reach = calloc(o->nrelos + 1, 1);
+	struct ks_relo_result *tmp = calloc(o->nrelos + 1, sizeof(*tmp));
+	const struct btf *b = src->btf(src->ctx, img);
+
+	if (!present || !called || !resolved || !reach || !tmp)
+		abort();
+	for (size_t e = 0; e < o->nexterns; e++)
+		present[e] = (uint8_t)extern_present(o, &o->externs[e], src, img);
+	if (b && o->btf && o->nrelos) {
+		struct ks_core_ctx *cc;
+
+		if (ks_core_ctx_new(o, b, &cc))
 			abort();
-		for (size_t e = 0; e < o->nexterns; e++)
-			present[e] = (uint8_t)extern_present(o, &o->externs[e], src, img);
-		if (b && o->btf && o->nrelos) {
-			struct ks_core_ctx *cc;
-
-			if (ks_core_ctx_new(o, b, &cc))
-				abort();
-			for (size_t r = 0; r < o->nrelos; r++) {
-				ks_core_eval(cc, &o->relos[r], &tmp[r]);
-				/* libbpf skips the relocations of programs it does not load */
-				if (o->relos[r].prog < o->nprogs && !o->progs[o->relos[r].prog].autoload &&
-				    tmp[r].status == KS_RELO_ERROR)
-					tmp[r].status = KS_RELO_POISON;
-			}
-			ks_core_ctx_free(cc);
-		} else {
-			for (size_t r = 0; r < o->nrelos; r++) {
-				memset(&tmp[r], 0, sizeof(tmp[r]));
-				tmp[r].status = KS_RELO_ERROR;
-				snprintf(tmp[r].target, sizeof(tmp[r].target), "the image has no BTF");
-			}
-		}
-		for (size_t e = 0; e < o->nexterns; e++)
-			resolved[e] = present[e] == 1;
-		ks_reach(o, tmp, resolved, reach, called);
 		for (size_t r = 0; r < o->nrelos; r++) {
-			c->relo_res[r * ni + img] = tmp[r];
-			c->relo_reach[r * ni + img] = reach[r];
+			ks_core_eval(cc, &o->relos[r], &tmp[r]);
+			/* libbpf skips the relocations of programs it does not load */
+			if (o->relos[r].prog < o->nprogs && !o->progs[o->relos[r].prog].autoload &&
+			    tmp[r].status == KS_RELO_ERROR)
+				tmp[r].status = KS_RELO_POISON;
 		}
-		free(reach);
-		for (size_t d = 0; d < c->ndeps; d++) {
-			struct ks_dep *dp = &c->deps[d];
-			struct ks_cell *cell = ks_check_cell(c, d, img);
+		ks_core_ctx_free(cc);
+	} else {
+		for (size_t r = 0; r < o->nrelos; r++) {
+			tmp[r].status = KS_RELO_ERROR;
+			snprintf(tmp[r].target, sizeof(tmp[r].target), "the image has no BTF");
+		}
+	}
+	for (size_t e = 0; e < o->nexterns; e++)
+		resolved[e] = present[e] == 1;
+	ks_reach(o, tmp, resolved, reach, called);
+	for (size_t r = 0; r < o->nrelos; r++) {
+		c->relo_res[r * ni + img] = tmp[r];
+		c->relo_reach[r * ni + img] = reach[r];
+	}
+	for (size_t d = 0; d < c->ndeps; d++) {
+		struct ks_dep *dp = &c->deps[d];
+		struct ks_cell *cell = ks_check_cell(c, d, img);
 
-			switch (dp->kind) {
-			case KS_DEP_PROG_TYPE:
-				eval_avail(cell, src, img, dp, "program type");
-				break;
-			case KS_DEP_ATTACH_TYPE:
-				eval_avail(cell, src, img, dp, "attach type");
-				break;
-			case KS_DEP_ATTACH:
-				if (dp->attach == KS_ATT_KPROBE_MULTI) {
-					size_t n = src->glob(src->ctx, img, dp->name);
+		switch (dp->kind) {
+		case KS_DEP_PROG_TYPE:
+			eval_avail(cell, src, img, dp, "program type");
+			break;
+		case KS_DEP_ATTACH_TYPE:
+			eval_avail(cell, src, img, dp, "attach type");
+			break;
+		case KS_DEP_ATTACH:
+			if (dp->attach == KS_ATT_KPROBE_MULTI) {
+				size_t n = src->glob(src->ctx, img, dp->name);
 
-					if (n)
-						set(cell, KS_LVL_OK, "ok", "%zu functions match", n);
-					else
-						set(cell, KS_LVL_ERROR, "absent", "no function matches %s", dp->name);
-				} else if (!strcmp(dp->item_kind, "func")) {
-					eval_func(cell, dp, src->def(src->ctx, img, "func", dp->name));
-				} else {
-					eval_avail(cell, src, img, dp, dp->item_kind);
-				}
-				break;
-			case KS_DEP_RELO:
-				eval_relo(c, dp, img, cell);
-				break;
-			case KS_DEP_KFUNC:
-			case KS_DEP_KSYM:
-				eval_extern(cell, o, dp, src, img, present[dp->id], called[dp->id]);
-				break;
-			case KS_DEP_CONFIG:
-				if (dp->id >= 0) {
-					eval_extern(cell, o, dp, src, img, present[dp->id], 0);
-				} else if (!src->def(src->ctx, img, "config", dp->name) &&
-					   !src->count(src->ctx, img, "config")) {
-					set(cell, KS_LVL_INFO, "unknown", "the image has no config");
-				} else {
-					eval_extern(cell, o, dp, src, img, 1, 0);
-				}
-				break;
-			case KS_DEP_HELPER:
-				eval_by_value(cell, src, img, dp, "helper");
-				break;
-			case KS_DEP_MAP_TYPE:
-				eval_by_value(cell, src, img, dp, "map type");
-				break;
+				if (n)
+					set(cell, KS_LVL_OK, "ok", "%zu functions match", n);
+				else
+					set(cell, KS_LVL_ERROR, "absent", "no function matches %s", dp->name);
+			} else if (!strcmp(dp->item_kind, "func")) {
+				eval_func(cell, dp, src->def(src->ctx, img, "func", dp->name));
+			} else {
+				eval_avail(cell, src, img, dp, dp->item_kind);
 			}
-			if (cell->level > c->worst)
-				c->worst = cell->level;
+			break;
+		case KS_DEP_RELO:
+			eval_relo(c, dp, img, cell);
+			break;
+		case KS_DEP_KFUNC:
+		case KS_DEP_KSYM:
+			eval_extern(cell, o, dp, src, img, present[dp->id], called[dp->id]);
+			break;
+		case KS_DEP_CONFIG:
+			if (dp->id >= 0)
+				eval_extern(cell, o, dp, src, img, present[dp->id], 0);
+			else if (!src->def(src->ctx, img, "config", dp->name) &&
+				 !src->count(src->ctx, img, "config"))
+				set(cell, KS_LVL_INFO, "unknown", "the image has no config");
+			else
+				eval_extern(cell, o, dp, src, img, 1, 0);
+			break;
+		case KS_DEP_HELPER:
+			eval_by_value(cell, src, img, dp, "helper");
+			break;
+		case KS_DEP_MAP_TYPE:
+			eval_by_value(cell, src, img, dp, "map type");
+			break;
 		}
 	}
 	free(tmp);
+	free(reach);
 	free(resolved);
 	free(present);
 	free(called);
 	return 0;
+}
+
+void ks_check_end(struct ks_check *c, const struct ks_check_src *src)
+{
+	c->worst = KS_LVL_OK;
+	for (size_t i = 0; i < c->ndeps * c->nimages; i++)
+		if (c->cells[i].level > c->worst)
+			c->worst = c->cells[i].level;
+	/* helpers and map types by the name the first image that has them gives */
+	for (size_t d = 0; d < c->ndeps; d++) {
+		struct ks_dep *dp = &c->deps[d];
+
+		if (dp->kind != KS_DEP_HELPER && dp->kind != KS_DEP_MAP_TYPE)
+			continue;
+		for (size_t i = 0; i < c->nimages; i++) {
+			const char *n = src->by_value(src->ctx, i, dp->item_kind, dp->id);
+
+			if (n) {
+				free(dp->name);
+				if (!(dp->name = strdup(n)))
+					abort();
+				break;
+			}
+		}
+	}
 }

@@ -75,8 +75,14 @@ struct ks_check {
 
 /* The dependencies of an object (sorted by kind, then name). */
 int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *out);
-/* Evaluate every dependency in every image of src. */
-int ks_check_eval(struct ks_check *c, const struct ks_check_src *src);
+/* Make room for nimages verdicts per dependency, then evaluate every dependency in image
+ * img of src (in any order of images; src->btf(img) need only be valid during the call). */
+int ks_check_begin(struct ks_check *c, size_t nimages);
+int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size_t img);
+/* After every image: the worst level, and helper/map type names from the images. Images
+ * may be evaluated concurrently (each cell is its image's); the callbacks of src must
+ * then be safe for concurrent use. */
+void ks_check_end(struct ks_check *c, const struct ks_check_src *src);
 void ks_check_free(struct ks_check *c);
 
 static inline struct ks_cell *ks_check_cell(const struct ks_check *c, size_t dep, size_t img)

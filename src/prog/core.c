@@ -824,40 +824,77 @@ static void describe_local(const struct spec *sp, const struct btf_type *root, c
 	sb_release(&sb);
 }
 
-/* Candidates of a local root in the target: same kind family, same essential name. */
-static struct cands *find_cands(struct ks_core_ctx *c, uint32_t local_id)
+/*
+ * Candidates of every local root in the target, found in one pass over its types (as
+ * libbpf's per-root scans would find them, in type id order): same kind family, same
+ * essential name. A first-byte filter keeps the pass to a few compares per type.
+ */
+static void find_all_cands(struct ks_core_ctx *c)
 {
 	const struct btf *lb = c->o->btf;
-	const struct btf_type *lt = btf__type_by_id(lb, local_id);
-	const char *ln = lt ? tname(lb, lt) : "";
-	struct cands *k;
-	size_t ll;
+	uint8_t first[256] = {0};
+	size_t *lens;
 
+	for (size_t r = 0; r < c->o->nrelos; r++) {
+		uint32_t id = c->o->relos[r].type_id;
+		struct cands *k = NULL;
+
+		for (size_t i = 0; i < c->nc && !k; i++)
+			if (c->c[i].local_id == id)
+				k = &c->c[i];
+		if (k)
+			continue;
+		c->c = ks_xrealloc_array(c->c, c->nc + 1, sizeof(*c->c));
+		k = &c->c[c->nc++];
+		memset(k, 0, sizeof(*k));
+		k->local_id = id;
+	}
+	lens = ks_xrealloc_array(NULL, c->nc + 1, sizeof(*lens));
+	for (size_t i = 0; i < c->nc; i++) {
+		const struct btf_type *lt = btf__type_by_id(lb, c->c[i].local_id);
+		const char *ln = lt ? tname(lb, lt) : "";
+
+		c->c[i].failed = !*ln;
+		lens[i] = ks_core_essential_len(ln);
+		first[(uint8_t)ln[0]] = 1;
+	}
+	for (uint32_t t = 1, n = btf__type_cnt(c->targ); t < n; t++) {
+		const struct btf_type *tt = btf__type_by_id(c->targ, t);
+		const char *tn = tname(c->targ, tt);
+		size_t tl = 0;
+
+		if (!first[(uint8_t)tn[0]] || !tn[0])
+			continue;
+		for (size_t i = 0; i < c->nc; i++) {
+			struct cands *k = &c->c[i];
+			const struct btf_type *lt;
+			const char *ln;
+
+			if (k->failed)
+				continue;
+			lt = btf__type_by_id(lb, k->local_id);
+			ln = tname(lb, lt);
+			if (ln[0] != tn[0] || !kind_compat(tt, lt) || strncmp(tn, ln, lens[i]))
+				continue;
+			if (!tl)
+				tl = ks_core_essential_len(tn);
+			if (tl != lens[i])
+				continue;
+			k->ids = ks_xrealloc_array(k->ids, k->n + 1, sizeof(*k->ids));
+			k->ids[k->n++] = t;
+		}
+	}
+	free(lens);
+}
+
+static struct cands *find_cands(struct ks_core_ctx *c, uint32_t local_id)
+{
+	if (!c->c)
+		find_all_cands(c);
 	for (size_t i = 0; i < c->nc; i++)
 		if (c->c[i].local_id == local_id)
 			return &c->c[i];
-	c->c = ks_xrealloc_array(c->c, c->nc + 1, sizeof(*c->c));
-	k = &c->c[c->nc++];
-	memset(k, 0, sizeof(*k));
-	k->local_id = local_id;
-	if (!*ln) {
-		k->failed = 1;
-		return k;
-	}
-	ll = ks_core_essential_len(ln);
-	for (uint32_t i = 1, n = btf__type_cnt(c->targ); i < n; i++) {
-		const struct btf_type *t = btf__type_by_id(c->targ, i);
-		const char *tn;
-
-		if (!kind_compat(t, lt))
-			continue;
-		tn = tname(c->targ, t);
-		if (!*tn || ks_core_essential_len(tn) != ll || strncmp(tn, ln, ll))
-			continue;
-		k->ids = ks_xrealloc_array(k->ids, k->n + 1, sizeof(*k->ids));
-		k->ids[k->n++] = i;
-	}
-	return k;
+	abort(); /* every relocation's root was collected */
 }
 
 int ks_core_ctx_new(const struct ks_bpf_obj *o, const struct btf *target, struct ks_core_ctx **out)

@@ -151,29 +151,31 @@ void ks_group_rows_free(struct ks_group_row *v, size_t n)
 	free(v);
 }
 
-int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **data, size_t *size)
+int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **buf, size_t *cap,
+		       size_t *size)
 {
-	sqlite3_stmt *s;
-	int ret;
+	sqlite3_blob *b;
+	int n;
 
-	*data = NULL;
 	*size = 0;
-	if ((ret = ks_db_prepare(st, "SELECT data FROM btf WHERE image_id = ?", &s)))
-		return ret;
-	sqlite3_bind_int64(s, 1, image_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int n = sqlite3_column_bytes(s, 0);
-
-		*data = malloc(n ? (size_t)n : 1);
-		if (!*data)
+	if (sqlite3_blob_open(st->db, "main", "btf", "data", image_id, 0, &b) != SQLITE_OK)
+		return ks_err(-ENOENT, "%s: image %lld has no BTF (%s)", ks_store_path(st),
+			      (long long)image_id, sqlite3_errmsg(st->db));
+	n = sqlite3_blob_bytes(b);
+	if ((size_t)n > *cap) {
+		free(*buf);
+		*buf = malloc((size_t)n);
+		if (!*buf)
 			abort();
-		memcpy(*data, sqlite3_column_blob(s, 0), (size_t)n);
-		*size = (size_t)n;
-	} else {
-		ret = ks_err(-ENOENT, "%s: image %lld has no BTF", ks_store_path(st), (long long)image_id);
+		*cap = (size_t)n;
 	}
-	sqlite3_finalize(s);
-	return ret;
+	if (n && sqlite3_blob_read(b, *buf, n, 0) != SQLITE_OK) {
+		sqlite3_blob_close(b);
+		return ks_db_fail(st, "cannot read a BTF blob");
+	}
+	sqlite3_blob_close(b);
+	*size = (size_t)n;
+	return 0;
 }
 
 int ks_store_kind_rows(struct ks_store *st, const char *kind, struct ks_kind_row **out, size_t *n)

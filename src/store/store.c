@@ -178,3 +178,4 @@ const char *ks_store_path(const struct ks_store *st)
 {
 	return st->path;
 }
+

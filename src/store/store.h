@@ -86,8 +86,10 @@ int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
 int ks_store_item_names(struct ks_store *st, const char *kind, const char *like, char ***names,
 			size_t *n);
 
-/* The image's BTF blob (malloc'ed). */
-int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **data, size_t *size);
+/* The image's BTF blob, read into *buf (grown as needed, *cap its size; reused across
+ * calls so that reading many images costs no fresh memory each). */
+int ks_store_image_btf(struct ks_store *st, int64_t image_id, void **buf, size_t *cap,
+		       size_t *size);
 
 /* Every item of a kind in every image, with the def's integer `value` when it has one
  * (helpers, map/program/attach types, syscalls): sorted by image id, then name. */
