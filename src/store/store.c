@@ -178,4 +178,3 @@ const char *ks_store_path(const struct ks_store *st)
 {
 	return st->path;
 }
-
