@@ -493,6 +493,11 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	for (size_t i = 0; i < s.nlanes; i++)
 		s.lanes[i].s = &s;
 	warm(&s, checks, nobjs);
+	for (size_t k = 0; k < nobjs; k++) {
+		struct ks_check_src src = lane_src(&s.lanes[0]);
+
+		ks_check_names(&checks[k], &src);
+	}
 	eval_image(&s, 0);
 	ks_parallel_for(s.n - 1, 1, eval_image_from1, &s);
 	if (s.failed) {
@@ -500,9 +505,7 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 		goto out;
 	}
 	for (size_t k = 0; k < nobjs; k++) {
-		struct ks_check_src src = lane_src(&s.lanes[0]);
-
-		ks_check_end(&checks[k], &src);
+		ks_check_end(&checks[k]);
 		if (checks[k].worst > worst)
 			worst = checks[k].worst;
 	}

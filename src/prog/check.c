@@ -66,6 +66,9 @@ static void add_csv(char **list, const char *s)
 static struct ks_dep *dep_get(struct ks_check *c, enum ks_dep_kind kind, const char *item_kind,
 			      const char *name, const char *via, const char *prog)
 {
+	const struct ks_bpf_obj *o = c->obj;
+	int required = 1;
+
 	struct ks_dep *d = NULL;
 
 	for (size_t i = 0; i < c->ndeps && !d; i++)
@@ -85,8 +88,14 @@ static struct ks_dep *dep_get(struct ks_check *c, enum ks_dep_kind kind, const c
 	}
 	if (via && *via)
 		add_csv(&d->via, via);
-	if (prog && *prog)
+	if (prog && *prog) {
 		add_csv(&d->progs, prog);
+		required = 0;
+		for (size_t i = 0; i < o->nprogs; i++)
+			if (!strcmp(o->progs[i].name, prog))
+				required = o->progs[i].autoload;
+	}
+	d->required |= required;
 	return d;
 }
 
@@ -375,7 +384,11 @@ static void eval_by_value(struct ks_cell *cell, const struct ks_check_src *src, 
 		return set(cell, KS_LVL_OK, "ok", NULL);
 	if (!src->count(src->ctx, img, d->item_kind))
 		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has", what);
-	set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what, (long long)d->id);
+	if (d->name[0] == '#')
+		set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what, (long long)d->id);
+	else
+		set(cell, KS_LVL_ERROR, "absent", "%s %s (%lld) is not in this kernel", what, d->name,
+		    (long long)d->id);
 }
 
 /*
@@ -409,8 +422,23 @@ static int extern_present(const struct ks_bpf_obj *o, const struct ks_bpf_extern
 static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const struct ks_dep *d,
 			const struct ks_check_src *src, size_t img, int present, int called)
 {
-	const struct ks_bpf_extern *e = &o->externs[d->id];
+	const struct ks_bpf_extern *e = d->id >= 0 ? &o->externs[d->id] : NULL;
 
+	if (d->kind == KS_DEP_CONFIG && d->via && strstr(d->via, "lsm") &&
+	    !strcmp(d->name, "CONFIG_BPF_LSM")) {
+		const char *def = src->def(src->ctx, img, "config", d->name);
+		json_t *j = def ? json_loads(def, 0, NULL) : NULL;
+		const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
+		int on = v && !strcmp(v, "y");
+
+		if (on)
+			set(cell, KS_LVL_OK, "ok", "CONFIG_BPF_LSM=y");
+		else
+			set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
+			    v ? v : "absent");
+		json_decref(j);
+		return;
+	}
 	if (present == 2 && !d->weak)
 		return set(cell, KS_LVL_ERROR, "incompatible",
 			   "the kernel's prototype of %s differs from the declared one: load fails", e->name);
@@ -433,11 +461,7 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 		json_t *j = def ? json_loads(def, 0, NULL) : NULL;
 		const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
 
-		if (!strcmp(d->name, "CONFIG_BPF_LSM") && d->via && strstr(d->via, "lsm") && (!v || strcmp(v, "y")))
-			set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
-			    v ? v : "?");
-		else
-			set(cell, KS_LVL_OK, "ok", "%s=%s", d->name, v ? v : "?");
+		set(cell, KS_LVL_OK, "ok", "%s=%s", d->name, v ? v : "?");
 		json_decref(j);
 		return;
 	}
@@ -536,8 +560,7 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 		case KS_DEP_CONFIG:
 			if (dp->id >= 0)
 				eval_extern(cell, o, dp, src, img, present[dp->id], 0);
-			else if (!src->def(src->ctx, img, "config", dp->name) &&
-				 !src->count(src->ctx, img, "config"))
+			else if (!src->count(src->ctx, img, "config"))
 				set(cell, KS_LVL_INFO, "unknown", "the image has no config");
 			else
 				eval_extern(cell, o, dp, src, img, 1, 0);
@@ -549,6 +572,14 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 			eval_by_value(cell, src, img, dp, "map type");
 			break;
 		}
+		if (!dp->required && cell->level == KS_LVL_ERROR) {
+			char *why = cell->detail;
+
+			cell->detail = NULL;
+			set(cell, KS_LVL_WARN, cell->word, "%s (only optional SEC(\"?...\") programs need it)",
+			    why ? why : cell->word);
+			free(why);
+		}
 	}
 	free(tmp);
 	free(reach);
@@ -558,12 +589,16 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 	return 0;
 }
 
-void ks_check_end(struct ks_check *c, const struct ks_check_src *src)
+void ks_check_end(struct ks_check *c)
 {
 	c->worst = KS_LVL_OK;
 	for (size_t i = 0; i < c->ndeps * c->nimages; i++)
 		if (c->cells[i].level > c->worst)
 			c->worst = c->cells[i].level;
+}
+
+void ks_check_names(struct ks_check *c, const struct ks_check_src *src)
+{
 	/* helpers and map types by the name the first image that has them gives */
 	for (size_t d = 0; d < c->ndeps; d++) {
 		struct ks_dep *dp = &c->deps[d];

@@ -38,6 +38,7 @@ struct ks_dep {
 	int64_t id;	 /* helper id, map type value; extern index for kfunc/ksym/config */
 	int attach;	 /* enum ks_attach_kind for KS_DEP_ATTACH */
 	int weak;
+	int required; /* a program libbpf loads by default uses it (not only SEC("?...") ones) */
 };
 
 struct ks_cell {
@@ -79,10 +80,12 @@ int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *out);
  * img of src (in any order of images; src->btf(img) need only be valid during the call). */
 int ks_check_begin(struct ks_check *c, size_t nimages);
 int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size_t img);
-/* After every image: the worst level, and helper/map type names from the images. Images
- * may be evaluated concurrently (each cell is its image's); the callbacks of src must
- * then be safe for concurrent use. */
-void ks_check_end(struct ks_check *c, const struct ks_check_src *src);
+/* Before evaluating: name helpers and map types (known to the object by number) after
+ * the first image that has them. */
+void ks_check_names(struct ks_check *c, const struct ks_check_src *src);
+/* After every image: the worst level. Images may be evaluated concurrently (each cell is
+ * its image's); the callbacks of src must then be safe for concurrent use. */
+void ks_check_end(struct ks_check *c);
 void ks_check_free(struct ks_check *c);
 
 static inline struct ks_cell *ks_check_cell(const struct ks_check *c, size_t dep, size_t img)
