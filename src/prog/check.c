@@ -147,8 +147,10 @@ static void prog_attach(struct ks_check *c, const struct ks_bpf_prog *p)
 		break;
 	case KS_ATT_LSM:
 		d = dep_get(c, KS_DEP_ATTACH, "lsm", target, via, p->name);
+		d->attach = sd->attach;
+		/* after: adding a dependency may move the array d points into */
 		dep_get(c, KS_DEP_CONFIG, "config", "CONFIG_BPF_LSM", "lsm", p->name);
-		break;
+		return;
 	case KS_ATT_ITER:
 		snprintf(name, sizeof(name), "bpf_iter_%s", target);
 		d = dep_get(c, KS_DEP_ATTACH, "func", name, via, p->name);

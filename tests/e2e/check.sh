@@ -95,6 +95,17 @@ ks check "$T/core.bpf.o" --group Regular -v >"$T/verbose" || true
 grep -q '^  sleep_entry relo #0, insn #2: byte_off struct task_struct.__state$' "$T/verbose" || fail "-v relocation list"
 pass "md, html and -v"
 
+# a big-endian object (-target bpfeb; clang lays some code out differently) gets the
+# same verdicts as the little-endian one, and the same value for each relocated spec
+bpf_fixture core bpfeb
+ks check "$T/core.bpfeb.o" --group Regular --group Arch --format json --fail-on none >"$T/be.json"
+verdicts() { jq -c '[.objects[0].dependencies[] | [.kind, .name, [.cells[] | .image, .level, .verdict]]]'; }
+values() { jq -c '[.objects[0].relocations[] | [.kind, .local, [.results[] | .status, .new]]] | unique'; }
+[ "$(jq -r .objects[0].byte_order "$T/be.json")" = big ] || fail "bpfeb object not read as big-endian"
+[ "$(verdicts <"$T/be.json")" = "$(verdicts <"$T/check.json")" ] || fail "big-endian object: other verdicts"
+[ "$(values <"$T/be.json")" = "$(values <"$T/check.json")" ] || fail "big-endian object: other values"
+pass "a big-endian object: the same verdicts and relocated values as the little-endian one"
+
 # objects embedded in other files (skeletons, Go embed): found and checked each
 { head -c 4097 /bin/true; cat "$T/core.bpf.o"; head -c 333 /bin/true; cat "$T/attach.bpf.o"; } >"$T/tool"
 ks check "$T/tool" --image $I72 --format json --fail-on none >"$T/tool.json"

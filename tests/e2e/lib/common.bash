@@ -70,12 +70,14 @@ finish() { echo "${PASSED:-0} passed, 0 failed"; }
 
 # Compile a tests/fixtures/bpf/NAME.bpf.c into $T/NAME.bpf.o with clang -target bpf (the
 # newest clang here: type_matches needs 15+); skip (77) when no clang can.
+# An optional second argument names the target (bpfeb: a big-endian object) and the output.
 bpf_fixture() {
-	local name=$1 cc
+	local name=$1 target=${2:-bpf} out=$T/$1.bpf.o cc
+	[ "$target" = bpf ] || out=$T/$1.$target.o
 	for cc in clang-19 clang-18 clang-17 clang-16 clang-15 clang; do
 		command -v "$cc" >/dev/null || continue
-		if "$cc" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)" \
-			-c "$KSURF_SRC/tests/fixtures/bpf/$name.bpf.c" -o "$T/$name.bpf.o" 2>"$T/cc.err"; then
+		if "$cc" -target "$target" -g -O2 -I"/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)" \
+			-c "$KSURF_SRC/tests/fixtures/bpf/$name.bpf.c" -o "$out" 2>"$T/cc.err"; then
 			return 0
 		fi
 	done
