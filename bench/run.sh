@@ -97,4 +97,24 @@ row "diff, all kinds, details" "Regular + Arch, $npairs pairs" "target ≤ 0.3 s
 measure "$KSURF" --db "$W/all.db" diff --group Regular --group Arch --summary
 row "diff, all kinds, table only" "Regular + Arch, $npairs pairs" "same comparisons, no detail output"
 
+# 6. check one object (the CO-RE fixture of the tests) against every image, and the peer:
+# libbpf itself opening the object and relocating it against one image's BTF after another
+# (tests/tools/core_oracle; it loads into the running kernel, so it needs root).
+CC=$(for c in clang-19 clang-18 clang-17 clang-16 clang-15; do command -v $c && break; done | head -n 1)
+if [ -n "$CC" ] && "$CC" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine)" \
+	-c tests/fixtures/bpf/core.bpf.c -o "$W/core.bpf.o" 2>/dev/null; then
+	nrel=$("$KSURF" --db "$W/all.db" check "$W/core.bpf.o" --format json --fail-on none |
+		jq '.objects[0].relocations | length')
+	measure "$KSURF" --db "$W/all.db" check "$W/core.bpf.o" --fail-on none
+	row "check one object" "core.bpf.o ($nrel CO-RE relocations) × $imgs images" "target ≤ 0.1 s for 20 images"
+	"$CC" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine)" -c tests/fixtures/bpf/attach.bpf.c \
+		-o "$W/attach.bpf.o" 2>/dev/null
+	measure "$KSURF" --db "$W/all.db" check "$W/core.bpf.o" "$W/attach.bpf.o" --fail-on none
+	row "check two objects" "core + attach.bpf.o × $imgs images" "kfuncs, attach points, map types too"
+	if [ -x "$PWD/$BUILD/tests/core_oracle" ] && [ "$(id -u)" = 0 ]; then
+		measure bash -c "for f in $W/*-*.btf; do '$PWD/$BUILD/tests/core_oracle' $W/core.bpf.o \$f >/dev/null; done"
+		row "peer: libbpf relocating the object against each image's BTF" "$imgs images" "libbpf open + relocate (+ load) per image"
+	fi
+fi
+
 ls -l "$W/all.db" | awk -v n="$n" '{ printf "\ndataset for %d images: %.1f MiB\n", n, $5 / 1048576 }'

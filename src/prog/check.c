@@ -357,15 +357,21 @@ static void eval_relo(struct ks_check *c, const struct ks_dep *d, size_t img, st
 			continue;
 		if (lvl == cell->level && cell->detail)
 			continue;
-		if (res->status == KS_RELO_ERROR)
-			set(cell, lvl, word, "%s: libbpf refuses the object: %s", ks_core_kind_name(kind),
-			    res->target);
-		else if (res->status == KS_RELO_POISON)
-			set(cell, lvl, word, "%s: %s%s", ks_core_kind_name(kind), res->target,
-			    reach ? ": the program fails to load" : ", but the instruction is unreachable here");
-		else
-			set(cell, lvl, word, "%s: %llu -> %s", ks_core_kind_name(kind),
-			    (unsigned long long)res->orig_val, res->target);
+		{
+			const struct ks_bpf_relo *rl = &c->obj->relos[r];
+			const char *prog = rl->prog < c->obj->nprogs ? c->obj->progs[rl->prog].name : "?";
+
+			if (res->status == KS_RELO_ERROR)
+				set(cell, lvl, word, "%s in %s: libbpf refuses the object: %s",
+				    ks_core_kind_name(kind), prog, res->target);
+			else if (res->status == KS_RELO_POISON)
+				set(cell, lvl, word, "%s in %s: %s%s", ks_core_kind_name(kind), prog, res->target,
+				    reach ? ": the program fails to load"
+					  : ", but the instruction is unreachable here");
+			else
+				set(cell, lvl, word, "%s: %llu -> %s", ks_core_kind_name(kind),
+				    (unsigned long long)res->orig_val, res->target);
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ pass "exit statuses 0/3/1/2 and --fail-on"
 ks check "$T/core.bpf.o" --group Regular --format md >"$T/md" || true
 grep -q '^| `struct task_struct.__state (byte_off)` | ✗ | ~ | ~ | ~ |$' "$T/md" || { cat "$T/md"; fail "md row"; }
 ks check "$T/core.bpf.o" --group Regular --format html >"$T/html" || true
-grep -q '<td class="err" title="missing: byte_off: not found: the program fails to load">✗</td>' "$T/html" ||
+grep -q '<td class="err" title="missing: byte_off in sleep_entry: not found: the program fails to load">✗</td>' "$T/html" ||
 	fail "html cell"
 ks check "$T/core.bpf.o" --group Regular -v >"$T/verbose" || true
 grep -q '^  sleep_entry relo #0, insn #2: byte_off struct task_struct.__state$' "$T/verbose" || fail "-v relocation list"
