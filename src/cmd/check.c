@@ -21,21 +21,21 @@
 #include "util/xalloc.h"
 
 static const char check_usage[] =
-	"usage: ksurf check OBJ... [--group G]... [--image I]... [--baseline N]\n"
-	"                   [--format text|md|json|html] [--fail-on LEVEL] [-v]\n\n"
-	"Check compiled eBPF objects (.bpf.o, or executables and libraries that embed them)\n"
-	"against kernel images of the dataset: each program's type and attach target, every\n"
-	"CO-RE relocation evaluated with libbpf's rules against each kernel's BTF, kfuncs,\n"
-	"kernel symbols, kconfig externs, helpers and map types. Prints a matrix (dependency ×\n"
-	"image, one symbol per cell), then the reason for every cell that is not ok.\n\n"
-	"  --group G       the images of group G, with its labels (repeatable; see `ksurf list`)\n"
-	"  --image I       this image (repeatable); default: every image\n"
-	"  --baseline N    derive the default groups around image N\n"
-	"  --format F      text (default), md, json, html\n"
-	"  --fail-on L     exit 3 when a cell is at level L or worse: error (default), warning,\n"
-	"                  info, none\n"
-	"  -v, --verbose   every relocation and its result in every image\n\n"
-	"Exit status: 0 no problem at or above --fail-on, 3 problems found, 1 bad input, 2 usage.\n";
+    "usage: ksurf check OBJ... [--group G]... [--image I]... [--baseline N]\n"
+    "                   [--format text|md|json|html] [--fail-on LEVEL] [-v]\n\n"
+    "Check compiled eBPF objects (.bpf.o, or executables and libraries that embed them)\n"
+    "against kernel images of the dataset: each program's type and attach target, every\n"
+    "CO-RE relocation evaluated with libbpf's rules against each kernel's BTF, kfuncs,\n"
+    "kernel symbols, kconfig externs, helpers and map types. Prints a matrix (dependency ×\n"
+    "image, one symbol per cell), then the reason for every cell that is not ok.\n\n"
+    "  --group G       the images of group G, with its labels (repeatable; see `ksurf list`)\n"
+    "  --image I       this image (repeatable); default: every image\n"
+    "  --baseline N    derive the default groups around image N\n"
+    "  --format F      text (default), md, json, html\n"
+    "  --fail-on L     exit 3 when a cell is at level L or worse: error (default), warning,\n"
+    "                  info, none\n"
+    "  -v, --verbose   every relocation and its result in every image\n\n"
+    "Exit status: 0 no problem at or above --fail-on, 3 problems found, 1 bad input, 2 usage.\n";
 
 /* One evaluating thread's state: the BTF of the image it works on, and the buffer its
  * blobs are read into (reused from image to image). */
@@ -51,7 +51,7 @@ struct lane {
 /* The images checked against, with what the dataset says of them. */
 struct check_src {
 	struct ks_view *v;
-	size_t *img;	/* view image index per column */
+	size_t *img; /* view image index per column */
 	char **labels;
 	const char **names;
 	size_t n;
@@ -65,7 +65,7 @@ struct check_src {
 	struct def_row {
 		char *kind, *name;
 		char **defs;
-	} *rows;
+	} * rows;
 	size_t nrows;
 	/* enum kinds by value; counts per kind */
 	struct kind_cache {
@@ -76,8 +76,9 @@ struct check_src {
 	} kinds[7];
 };
 
-static const char *const cached_kinds[] = {"helper", "map_type", "prog_type", "attach_type",
-					   "kfunc", "func", "config"}; /* func: for globs only */
+static const char *const cached_kinds[] = {
+    "helper", "map_type", "prog_type", "attach_type",
+    "kfunc",  "func",	  "config"}; /* func: for globs only */
 
 static struct kind_cache *kind_get(struct check_src *s, const char *kind)
 {
@@ -267,22 +268,29 @@ static int load_btf(struct lane *l, size_t img)
 	l->cur = NULL;
 	l->cur_img = img;
 	pthread_mutex_lock(&s->lanes_lock); /* one dataset connection */
-	ret = ks_store_image_btf(s->v->st, s->v->imgs.v[s->img[img]].id, &l->blob, &l->blob_cap, &size);
+	ret = ks_store_image_btf(s->v->st, s->v->imgs.v[s->img[img]].id, &l->blob, &l->blob_cap,
+				 &size);
 	pthread_mutex_unlock(&s->lanes_lock);
 	if (ret)
 		return ret;
 	l->cur = btf__new(l->blob, (__u32)size);
 	if (!l->cur)
-		return ks_err(-EINVAL, "%s: the stored BTF of %s does not parse", ks_store_path(s->v->st),
-			      s->names[img]);
+		return ks_err(-EINVAL, "%s: the stored BTF of %s does not parse",
+			      ks_store_path(s->v->st), s->names[img]);
 	return 0;
 }
 
 static struct ks_check_src lane_src(struct lane *l)
 {
 	return (struct ks_check_src){
-		.ctx = l, .nimages = l->s->n, .image_name = src_name, .btf = src_btf, .def = src_def,
-		.by_value = src_by_value, .count = src_count, .glob = src_glob,
+	    .ctx = l,
+	    .nimages = l->s->n,
+	    .image_name = src_name,
+	    .btf = src_btf,
+	    .def = src_def,
+	    .by_value = src_by_value,
+	    .count = src_count,
+	    .glob = src_glob,
 	};
 }
 
@@ -326,7 +334,8 @@ static void warm(struct check_src *s, const struct ks_check *checks, size_t n)
 		for (size_t d = 0; d < checks[k].ndeps; d++) {
 			const struct ks_dep *dp = &checks[k].deps[d];
 
-			if (dp->kind == KS_DEP_RELO || dp->kind == KS_DEP_HELPER || dp->kind == KS_DEP_MAP_TYPE)
+			if (dp->kind == KS_DEP_RELO || dp->kind == KS_DEP_HELPER ||
+			    dp->kind == KS_DEP_MAP_TYPE)
 				continue;
 			if (dp->attach == KS_ATT_KPROBE_MULTI)
 				kind_get(s, "func");
@@ -376,8 +385,10 @@ static int read_objects(char **paths, size_t n, struct ks_bpf_obj ***objs, size_
 		}
 		ks_bpf_find_objects((const uint8_t *)sb.buf, sb.len, &offs, &sizes, &k);
 		if (!k)
-			ret = ks_err(-EINVAL, "%s: no eBPF object in it (neither an ELF EM_BPF file nor a "
-				     "file that embeds one)", paths[i]);
+			ret = ks_err(-EINVAL,
+				     "%s: no eBPF object in it (neither an ELF EM_BPF file nor a "
+				     "file that embeds one)",
+				     paths[i]);
 		for (size_t j = 0; j < k && !ret; j++) {
 			char label[4096];
 
@@ -402,10 +413,10 @@ static int read_objects(char **paths, size_t n, struct ks_bpf_obj ***objs, size_
 int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"group", required_argument, NULL, 'g'},   {"image", required_argument, NULL, 'i'},
-		{"baseline", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
-		{"fail-on", required_argument, NULL, 'F'},  {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	    {"group", required_argument, NULL, 'g'},	{"image", required_argument, NULL, 'i'},
+	    {"baseline", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
+	    {"fail-on", required_argument, NULL, 'F'},	{"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
 	const char **groups = NULL, **imgs = NULL, *baseline = NULL;
 	size_t ng = 0, ni = 0, nobjs = 0;
@@ -432,7 +443,8 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 		case 'f':
 			fmt = ks_format_parse(optarg);
 			if (fmt < 0 || fmt == KS_FMT_CSV) {
-				ret = ks_cmd_usage_error(check_usage, "unknown format '%s'", optarg);
+				ret =
+				    ks_cmd_usage_error(check_usage, "unknown format '%s'", optarg);
 				goto out;
 			}
 			break;
@@ -511,8 +523,12 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	}
 	{
 		struct ks_check_report r = {
-			.checks = checks, .nchecks = nobjs, .labels = (const char *const *)s.labels,
-			.names = s.names, .nimages = s.n, .verbose = verbose,
+		    .checks = checks,
+		    .nchecks = nobjs,
+		    .labels = (const char *const *)s.labels,
+		    .names = s.names,
+		    .nimages = s.n,
+		    .verbose = verbose,
 		};
 
 		if (ks_report_check(stdout, &r, fmt, &ctx->style)) {

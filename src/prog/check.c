@@ -15,8 +15,9 @@
 
 const char *ks_dep_kind_name(enum ks_dep_kind k)
 {
-	static const char *const n[] = {"prog_type", "attach_type", "attach", "relocation", "kfunc",
-					"ksym", "helper", "map_type", "config"};
+	static const char *const n[] = {"prog_type",  "attach_type", "attach",
+					"relocation", "kfunc",	     "ksym",
+					"helper",     "map_type",    "config"};
 
 	return n[k];
 }
@@ -109,9 +110,10 @@ static void prog_attach(struct ks_check *c, const struct ks_bpf_prog *p)
 
 	if (!sd)
 		return;
-	snprintf(via, sizeof(via), "%.*s", (int)(strchr(p->sec[0] == '?' ? p->sec + 1 : p->sec, '/')
-						 ? strcspn(p->sec[0] == '?' ? p->sec + 1 : p->sec, "/")
-						 : strlen(p->sec[0] == '?' ? p->sec + 1 : p->sec)),
+	snprintf(via, sizeof(via), "%.*s",
+		 (int)(strchr(p->sec[0] == '?' ? p->sec + 1 : p->sec, '/')
+			   ? strcspn(p->sec[0] == '?' ? p->sec + 1 : p->sec, "/")
+			   : strlen(p->sec[0] == '?' ? p->sec + 1 : p->sec)),
 		 p->sec[0] == '?' ? p->sec + 1 : p->sec);
 	dep_get(c, KS_DEP_PROG_TYPE, "prog_type", sd->prog_type, via, p->name);
 	if (sd->attach_type)
@@ -137,9 +139,11 @@ static void prog_attach(struct ks_check *c, const struct ks_bpf_prog *p)
 		slash = strchr(target, '/');
 		if (slash && !strncmp(target, "syscalls/", 9) &&
 		    (!strncmp(slash + 1, "sys_enter_", 10) || !strncmp(slash + 1, "sys_exit_", 9)))
-			d = dep_get(c, KS_DEP_ATTACH, "syscall", strchr(slash + 1 + 4, '_') + 1, via, p->name);
+			d = dep_get(c, KS_DEP_ATTACH, "syscall", strchr(slash + 1 + 4, '_') + 1,
+				    via, p->name);
 		else
-			d = dep_get(c, KS_DEP_ATTACH, "tracepoint", slash ? slash + 1 : target, via, p->name);
+			d = dep_get(c, KS_DEP_ATTACH, "tracepoint", slash ? slash + 1 : target, via,
+				    p->name);
 		break;
 	case KS_ATT_RAW_TP:
 	case KS_ATT_TP_BTF:
@@ -198,10 +202,11 @@ int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *c)
 		if (e->is_kconfig) {
 			if (strncmp(e->name, "CONFIG_", 7))
 				continue; /* LINUX_KERNEL_VERSION, LINUX_HAS_*: libbpf's own */
-			d = dep_get(c, KS_DEP_CONFIG, "config", e->name, e->weak ? "extern, weak" : "extern",
-				    NULL);
+			d = dep_get(c, KS_DEP_CONFIG, "config", e->name,
+				    e->weak ? "extern, weak" : "extern", NULL);
 		} else if (e->is_func) {
-			d = dep_get(c, KS_DEP_KFUNC, "kfunc", e->name, e->weak ? "weak" : NULL, NULL);
+			d = dep_get(c, KS_DEP_KFUNC, "kfunc", e->name, e->weak ? "weak" : NULL,
+				    NULL);
 		} else {
 			d = dep_get(c, KS_DEP_KSYM, "ksym", e->name, e->weak ? "weak" : NULL, NULL);
 		}
@@ -220,8 +225,10 @@ int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *c)
 			uint32_t e = o->secs[s].ext_at[i];
 
 			for (size_t d = 0; e && d < c->ndeps; d++)
-				if ((c->deps[d].kind == KS_DEP_KFUNC || c->deps[d].kind == KS_DEP_KSYM ||
-				     c->deps[d].kind == KS_DEP_CONFIG) && c->deps[d].id == (int64_t)(e - 1))
+				if ((c->deps[d].kind == KS_DEP_KFUNC ||
+				     c->deps[d].kind == KS_DEP_KSYM ||
+				     c->deps[d].kind == KS_DEP_CONFIG) &&
+				    c->deps[d].id == (int64_t)(e - 1))
 					add_csv(&c->deps[d].progs, pg->name);
 		}
 	}
@@ -229,7 +236,8 @@ int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *c)
 		struct ks_dep *d;
 
 		snprintf(name, sizeof(name), "#%d", o->calls[i].id);
-		d = dep_get(c, KS_DEP_HELPER, "helper", name, NULL, o->progs[o->calls[i].prog].name);
+		d = dep_get(c, KS_DEP_HELPER, "helper", name, NULL,
+			    o->progs[o->calls[i].prog].name);
 		d->id = o->calls[i].id;
 	}
 	for (size_t i = 0; i < o->nmaps; i++) {
@@ -241,7 +249,8 @@ int ks_check_deps(const struct ks_bpf_obj *o, struct ks_check *c)
 		d = dep_get(c, KS_DEP_MAP_TYPE, "map_type", name, o->maps[i].name, NULL);
 		d->id = o->maps[i].type;
 	}
-	qsort(c->deps, c->ndeps, sizeof(*c->deps), dep_cmp);
+	if (c->ndeps)
+		qsort(c->deps, c->ndeps, sizeof(*c->deps), dep_cmp);
 	return 0;
 }
 
@@ -264,7 +273,7 @@ void ks_check_free(struct ks_check *c)
 }
 
 static void set(struct ks_cell *cell, enum ks_level lvl, const char *word, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void set(struct ks_cell *cell, enum ks_level lvl, const char *word, const char *fmt, ...)
 {
 	va_list ap;
@@ -288,9 +297,8 @@ static int has_status(json_t *def, const char *w)
 	json_t *st = json_object_get(def, "status"), *v;
 	size_t i;
 
-	json_array_foreach(st, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), w))
-			return 1;
+	json_array_foreach(st, i,
+			   v) if (json_is_string(v) && !strcmp(json_string_value(v), w)) return 1;
 	return 0;
 }
 
@@ -303,25 +311,31 @@ static void eval_func(struct ks_cell *cell, const struct ks_dep *d, const char *
 		return set(cell, KS_LVL_ERROR, "absent", "no function %s in this kernel", d->name);
 	j = json_loads(def, 0, NULL);
 	if (!j)
-		return set(cell, KS_LVL_ERROR, "unreadable", "the dataset's def of %s is not JSON", d->name);
+		return set(cell, KS_LVL_ERROR, "unreadable", "the dataset's def of %s is not JSON",
+			   d->name);
 	if (has_status(j, "full inline"))
-		set(cell, KS_LVL_ERROR, "inlined", "inlined into every caller: nothing to attach to");
+		set(cell, KS_LVL_ERROR, "inlined",
+		    "inlined into every caller: nothing to attach to");
 	else if (has_status(j, "no symbol") && !iter)
-		set(cell, KS_LVL_ERROR, "no symbol", "in BTF but no symbol: inlined everywhere or discarded");
+		set(cell, KS_LVL_ERROR, "no symbol",
+		    "in BTF but no symbol: inlined everywhere or discarded");
 	else if (has_status(j, "transformation"))
 		set(cell, KS_LVL_ERROR, "transformed",
-		    "only compiler-suffixed symbols (.isra/.constprop/.part): %s by this name fails",
+		    "only compiler-suffixed symbols (.isra/.constprop/.part): %s by this name "
+		    "fails",
 		    fentry ? "fentry" : "a kprobe");
 	else if (fentry && has_status(j, "no BTF"))
 		set(cell, KS_LVL_ERROR, "no BTF", "no BTF FUNC: fentry/fexit cannot attach");
 	else if (has_status(j, "selective inline"))
-		set(cell, KS_LVL_WARN, "partly inlined", "inlined at some call sites: those calls are missed");
+		set(cell, KS_LVL_WARN, "partly inlined",
+		    "inlined at some call sites: those calls are missed");
 	else if (has_status(j, "several symbols") || has_status(j, "duplicate") ||
 		 has_status(j, "collision"))
 		set(cell, KS_LVL_WARN, "several",
 		    "several functions share this name: the probe sees one of them");
 	else if (json_is_false(json_object_get(j, "symbols_known")) && !fentry)
-		set(cell, KS_LVL_INFO, "unverified", "the image has no symbols: attachability unknown");
+		set(cell, KS_LVL_INFO, "unverified",
+		    "the image has no symbols: attachability unknown");
 	else
 		set(cell, KS_LVL_OK, "ok", NULL);
 	json_decref(j);
@@ -347,8 +361,9 @@ static void eval_relo(struct ks_check *c, const struct ks_dep *d, size_t img, st
 			word = reach ? "missing" : "guarded";
 		} else if (res->new_val != res->orig_val && kind != BPF_CORE_TYPE_ID_TARGET &&
 			   kind != BPF_CORE_TYPE_ID_LOCAL) {
-			int exists = kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_TYPE_EXISTS ||
-				     kind == BPF_CORE_TYPE_MATCHES || kind == BPF_CORE_ENUMVAL_EXISTS;
+			int exists =
+			    kind == BPF_CORE_FIELD_EXISTS || kind == BPF_CORE_TYPE_EXISTS ||
+			    kind == BPF_CORE_TYPE_MATCHES || kind == BPF_CORE_ENUMVAL_EXISTS;
 
 			lvl = KS_LVL_INFO;
 			word = exists ? (res->new_val ? "present" : "absent, tested") : "relocated";
@@ -359,13 +374,15 @@ static void eval_relo(struct ks_check *c, const struct ks_dep *d, size_t img, st
 			continue;
 		{
 			const struct ks_bpf_relo *rl = &c->obj->relos[r];
-			const char *prog = rl->prog < c->obj->nprogs ? c->obj->progs[rl->prog].name : "?";
+			const char *prog =
+			    rl->prog < c->obj->nprogs ? c->obj->progs[rl->prog].name : "?";
 
 			if (res->status == KS_RELO_ERROR)
 				set(cell, lvl, word, "%s in %s: libbpf refuses the object: %s",
 				    ks_core_kind_name(kind), prog, res->target);
 			else if (res->status == KS_RELO_POISON)
-				set(cell, lvl, word, "%s in %s: %s%s", ks_core_kind_name(kind), prog, res->target,
+				set(cell, lvl, word, "%s in %s: %s%s", ks_core_kind_name(kind),
+				    prog, res->target,
 				    reach ? ": the program fails to load"
 					  : ", but the instruction is unreachable here");
 			else
@@ -381,7 +398,8 @@ static void eval_avail(struct ks_cell *cell, const struct ks_check_src *src, siz
 	if (src->def(src->ctx, img, d->item_kind, d->name))
 		return set(cell, KS_LVL_OK, "ok", NULL);
 	if (!src->count(src->ctx, img, d->item_kind))
-		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has", what);
+		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has",
+			   what);
 	set(cell, KS_LVL_ERROR, "absent", "%s %s is not in this kernel", what, d->name);
 }
 
@@ -391,12 +409,14 @@ static void eval_by_value(struct ks_cell *cell, const struct ks_check_src *src, 
 	if (src->by_value(src->ctx, img, d->item_kind, d->id))
 		return set(cell, KS_LVL_OK, "ok", NULL);
 	if (!src->count(src->ctx, img, d->item_kind))
-		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has", what);
+		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has",
+			   what);
 	if (d->name[0] == '#')
-		set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what, (long long)d->id);
-	else
-		set(cell, KS_LVL_ERROR, "absent", "%s %s (%lld) is not in this kernel", what, d->name,
+		set(cell, KS_LVL_ERROR, "absent", "%s %lld is not in this kernel", what,
 		    (long long)d->id);
+	else
+		set(cell, KS_LVL_ERROR, "absent", "%s %s (%lld) is not in this kernel", what,
+		    d->name, (long long)d->id);
 }
 
 /*
@@ -442,27 +462,32 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 		if (on)
 			set(cell, KS_LVL_OK, "ok", "CONFIG_BPF_LSM=y");
 		else
-			set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
-			    v ? v : "absent");
+			set(cell, KS_LVL_ERROR, "not set",
+			    "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load", v ? v : "absent");
 		json_decref(j);
 		return;
 	}
 	if (present == 2 && !d->weak)
 		return set(cell, KS_LVL_ERROR, "incompatible",
-			   "the kernel's prototype of %s differs from the declared one: load fails", e->name);
+			   "the kernel's prototype of %s differs from the declared one: load fails",
+			   e->name);
 	if (present == 2)
-		return set(cell, called ? KS_LVL_ERROR : KS_LVL_WARN, "incompatible",
-			   "the kernel's prototype of %s differs from the declared one, so libbpf leaves "
-			   "the weak extern unresolved%s", e->name,
-			   called ? " and a call to it is reachable" : ": the guarded code never runs");
+		return set(
+		    cell, called ? KS_LVL_ERROR : KS_LVL_WARN, "incompatible",
+		    "the kernel's prototype of %s differs from the declared one, so libbpf leaves "
+		    "the weak extern unresolved%s",
+		    e->name,
+		    called ? " and a call to it is reachable" : ": the guarded code never runs");
 	if (!present) {
 		if (!d->weak)
-			return set(cell, KS_LVL_ERROR, "absent", "%s is not in this kernel: load fails", e->name);
+			return set(cell, KS_LVL_ERROR, "absent",
+				   "%s is not in this kernel: load fails", e->name);
 		if (called)
 			return set(cell, KS_LVL_ERROR, "absent",
-				   "weak %s is not in this kernel and a call to it is reachable", e->name);
-		return set(cell, KS_LVL_INFO, "guarded", "weak %s is not in this kernel; its uses are guarded",
-			   e->name);
+				   "weak %s is not in this kernel and a call to it is reachable",
+				   e->name);
+		return set(cell, KS_LVL_INFO, "guarded",
+			   "weak %s is not in this kernel; its uses are guarded", e->name);
 	}
 	if (d->kind == KS_DEP_CONFIG) {
 		const char *def = src->def(src->ctx, img, "config", d->name);
@@ -475,9 +500,10 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 	}
 	if (d->kind == KS_DEP_KFUNC && src->count(src->ctx, img, "kfunc") &&
 	    !src->def(src->ctx, img, "kfunc", e->name))
-		return set(cell, KS_LVL_ERROR, "not a kfunc",
-			   "%s is a kernel function but not a kfunc here: the verifier rejects the call",
-			   e->name);
+		return set(
+		    cell, KS_LVL_ERROR, "not a kfunc",
+		    "%s is a kernel function but not a kfunc here: the verifier rejects the call",
+		    e->name);
 	set(cell, KS_LVL_OK, "ok", NULL);
 }
 
@@ -551,7 +577,8 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 				if (n)
 					set(cell, KS_LVL_OK, "ok", "%zu functions match", n);
 				else
-					set(cell, KS_LVL_ERROR, "absent", "no function matches %s", dp->name);
+					set(cell, KS_LVL_ERROR, "absent", "no function matches %s",
+					    dp->name);
 			} else if (!strcmp(dp->item_kind, "func")) {
 				eval_func(cell, dp, src->def(src->ctx, img, "func", dp->name));
 			} else {
@@ -584,7 +611,8 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 			char *why = cell->detail;
 
 			cell->detail = NULL;
-			set(cell, KS_LVL_WARN, cell->word, "%s (only optional SEC(\"?...\") programs need it)",
+			set(cell, KS_LVL_WARN, cell->word,
+			    "%s (only optional SEC(\"?...\") programs need it)",
 			    why ? why : cell->word);
 			free(why);
 		}

@@ -19,7 +19,7 @@ enum ks_dep_kind {
 	KS_DEP_ATTACH, /* the attach target: func, tracepoint, syscall, lsm */
 	KS_DEP_RELO,   /* CO-RE relocations of one local spec (several records) */
 	KS_DEP_KFUNC,
-	KS_DEP_KSYM,   /* a kernel variable (__ksym) */
+	KS_DEP_KSYM, /* a kernel variable (__ksym) */
 	KS_DEP_HELPER,
 	KS_DEP_MAP_TYPE,
 	KS_DEP_CONFIG, /* a .kconfig extern, or CONFIG_BPF_LSM for lsm programs */
@@ -35,8 +35,8 @@ struct ks_dep {
 	char *progs;	 /* program names using it, comma-separated */
 	size_t *relos;	 /* KS_DEP_RELO: indexes into obj->relos */
 	size_t nrelos;
-	int64_t id;	 /* helper id, map type value; extern index for kfunc/ksym/config */
-	int attach;	 /* enum ks_attach_kind for KS_DEP_ATTACH */
+	int64_t id; /* helper id, map type value; extern index for kfunc/ksym/config */
+	int attach; /* enum ks_attach_kind for KS_DEP_ATTACH */
 	int weak;
 	int required; /* a program libbpf loads by default uses it (not only SEC("?...") ones) */
 };
@@ -68,9 +68,9 @@ struct ks_check {
 	struct ks_dep *deps;
 	size_t ndeps;
 	size_t nimages;
-	struct ks_cell *cells;		   /* ndeps × nimages, row-major */
-	struct ks_relo_result *relo_res;   /* nrelos × nimages */
-	uint8_t *relo_reach;		   /* nrelos × nimages */
+	struct ks_cell *cells;		 /* ndeps × nimages, row-major */
+	struct ks_relo_result *relo_res; /* nrelos × nimages */
+	uint8_t *relo_reach;		 /* nrelos × nimages */
 	enum ks_level worst;
 };
 

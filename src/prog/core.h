@@ -44,7 +44,8 @@ void ks_core_ctx_free(struct ks_core_ctx *c);
 void ks_core_eval(struct ks_core_ctx *c, const struct ks_bpf_relo *r, struct ks_relo_result *res);
 
 /* The local side of relocation r, as ks_core_eval writes res->local. */
-void ks_core_describe(const struct ks_bpf_obj *o, const struct ks_bpf_relo *r, char *out, size_t size);
+void ks_core_describe(const struct ks_bpf_obj *o, const struct ks_bpf_relo *r, char *out,
+		      size_t size);
 
 /* The relocation kind's libbpf name: "byte_off", "field_exists", "type_matches"... */
 const char *ks_core_kind_name(uint32_t kind);

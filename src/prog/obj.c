@@ -65,8 +65,7 @@ struct rd {
 	size_t maps_shndx, legacy_maps_shndx;
 };
 
-static Elf_Data *sec_data(Elf_Scn *scn, const GElf_Shdr *sh, const char *label,
-			  const char *name)
+static Elf_Data *sec_data(Elf_Scn *scn, const GElf_Shdr *sh, const char *label, const char *name)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 
@@ -96,7 +95,8 @@ static int add_exec_sec(struct rd *r, size_t shndx, const char *name, Elf_Data *
 	struct ks_bpf_sec *s;
 
 	if (d->d_size % sizeof(struct bpf_insn))
-		return ks_err(-EINVAL, "%s: section '%s': %zu bytes, not a whole number of instructions",
+		return ks_err(-EINVAL,
+			      "%s: section '%s': %zu bytes, not a whole number of instructions",
 			      o->label, name, d->d_size);
 	o->secs = ks_xrealloc_array(o->secs, o->nsecs + 1, sizeof(*o->secs));
 	s = &o->secs[o->nsecs++];
@@ -133,7 +133,8 @@ static int scan_sections(struct rd *r)
 				      elf_errmsg(-1));
 		name = elf_strptr(r->elf, r->shstrndx, sh.sh_name);
 		if (!name)
-			return ks_err(-EINVAL, "%s: section %zu: name offset %u outside the string table",
+			return ks_err(-EINVAL,
+				      "%s: section %zu: name offset %u outside the string table",
 				      o->label, shndx, sh.sh_name);
 		if (sh.sh_type == SHT_SYMTAB) {
 			r->symtab = scn;
@@ -151,8 +152,9 @@ static int scan_sections(struct rd *r)
 			o->btf = btf__new(d->d_buf, d->d_size);
 			if (!o->btf) {
 				ret = -errno;
-				return ks_err(ret ? ret : -EINVAL, "%s: .BTF: libbpf cannot parse it (%s)",
-					      o->label, strerror(-ret ? -ret : EINVAL));
+				return ks_err(ret ? ret : -EINVAL,
+					      "%s: .BTF: libbpf cannot parse it (%s)", o->label,
+					      strerror(-ret ? -ret : EINVAL));
 			}
 		} else if (!strcmp(name, ".BTF.ext")) {
 			if (!(r->btf_ext = sec_data(scn, &sh, o->label, name)))
@@ -222,13 +224,16 @@ static int read_symbols(struct rd *r, Elf_Data *syms, size_t nsyms)
 			return ks_err(-EINVAL, "%s: symbol %zu: unreadable", o->label, i);
 		name = elf_strptr(r->elf, r->sym_strndx, sym.st_name);
 		if (!name)
-			return ks_err(-EINVAL, "%s: symbol %zu: name offset %u outside its string table",
+			return ks_err(-EINVAL,
+				      "%s: symbol %zu: name offset %u outside its string table",
 				      o->label, i, sym.st_name);
 		if (sym.st_shndx == SHN_UNDEF && *name &&
-		    (GELF_ST_BIND(sym.st_info) == STB_GLOBAL || GELF_ST_BIND(sym.st_info) == STB_WEAK)) {
+		    (GELF_ST_BIND(sym.st_info) == STB_GLOBAL ||
+		     GELF_ST_BIND(sym.st_info) == STB_WEAK)) {
 			struct ks_bpf_extern *e;
 
-			o->externs = ks_xrealloc_array(o->externs, o->nexterns + 1, sizeof(*o->externs));
+			o->externs =
+			    ks_xrealloc_array(o->externs, o->nexterns + 1, sizeof(*o->externs));
 			e = &o->externs[o->nexterns++];
 			memset(e, 0, sizeof(*e));
 			e->name = strdup(name);
@@ -244,12 +249,17 @@ static int read_symbols(struct rd *r, Elf_Data *syms, size_t nsyms)
 		}
 		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || !(s = sec_by_shndx(o, sym.st_shndx)))
 			continue;
-		if (sym.st_value % sizeof(struct bpf_insn) || sym.st_size % sizeof(struct bpf_insn) ||
+		if (sym.st_value % sizeof(struct bpf_insn) ||
+		    sym.st_size % sizeof(struct bpf_insn) ||
 		    sym.st_value / sizeof(struct bpf_insn) > s->ninsns ||
-		    sym.st_size / sizeof(struct bpf_insn) > s->ninsns - sym.st_value / sizeof(struct bpf_insn))
-			return ks_err(-EINVAL, "%s: function '%s' at byte %llu, %llu bytes: outside section '%s' "
-				      "(%zu instructions)", o->label, name, (unsigned long long)sym.st_value,
-				      (unsigned long long)sym.st_size, s->name, s->ninsns);
+		    sym.st_size / sizeof(struct bpf_insn) >
+			s->ninsns - sym.st_value / sizeof(struct bpf_insn))
+			return ks_err(
+			    -EINVAL,
+			    "%s: function '%s' at byte %llu, %llu bytes: outside section '%s' "
+			    "(%zu instructions)",
+			    o->label, name, (unsigned long long)sym.st_value,
+			    (unsigned long long)sym.st_size, s->name, s->ninsns);
 		o->progs = ks_xrealloc_array(o->progs, o->nprogs + 1, sizeof(*o->progs));
 		p = &o->progs[o->nprogs++];
 		p->name = strdup(name);
@@ -290,23 +300,27 @@ static int read_relocs(struct rd *r, Elf_Data *syms, size_t nsyms, uint8_t **rel
 		if (!(s = sec_by_shndx(o, sh.sh_info)))
 			continue;
 		if (!(d = elf_getdata(scn, NULL)))
-			return ks_err(-EINVAL, "%s: relocations of '%s': unreadable", o->label, s->name);
-		for (size_t i = 0; i < sh.sh_size / sizeof(GElf_Rel) && i < d->d_size / sizeof(GElf_Rel); i++) {
+			return ks_err(-EINVAL, "%s: relocations of '%s': unreadable", o->label,
+				      s->name);
+		for (size_t i = 0;
+		     i < sh.sh_size / sizeof(GElf_Rel) && i < d->d_size / sizeof(GElf_Rel); i++) {
 			size_t symi, insn;
 			const char *name;
 			GElf_Rel rel;
 			GElf_Sym sym;
 
 			if (!gelf_getrel(d, (int)i, &rel))
-				return ks_err(-EINVAL, "%s: relocation %zu of '%s': unreadable", o->label, i,
-					      s->name);
+				return ks_err(-EINVAL, "%s: relocation %zu of '%s': unreadable",
+					      o->label, i, s->name);
 			symi = GELF_R_SYM(rel.r_info);
 			insn = rel.r_offset / sizeof(struct bpf_insn);
-			if (rel.r_offset % sizeof(struct bpf_insn) || insn >= s->ninsns || symi >= nsyms ||
-			    !gelf_getsym(syms, (int)symi, &sym))
-				return ks_err(-EINVAL, "%s: relocation %zu of '%s': offset %llu or symbol %zu "
-					      "out of range", o->label, i, s->name,
-					      (unsigned long long)rel.r_offset, symi);
+			if (rel.r_offset % sizeof(struct bpf_insn) || insn >= s->ninsns ||
+			    symi >= nsyms || !gelf_getsym(syms, (int)symi, &sym))
+				return ks_err(
+				    -EINVAL,
+				    "%s: relocation %zu of '%s': offset %llu or symbol %zu "
+				    "out of range",
+				    o->label, i, s->name, (unsigned long long)rel.r_offset, symi);
 			reloc_at[s - o->secs][insn] = 1;
 			if (sym.st_shndx != SHN_UNDEF)
 				continue;
@@ -329,7 +343,8 @@ static void find_calls(struct ks_bpf_obj *o, uint8_t **reloc_at)
 		for (size_t i = pg->off; i < pg->off + pg->cnt; i++) {
 			const struct bpf_insn *in = &s->insns[i];
 
-			if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg || reloc_at[s - o->secs][i])
+			if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg ||
+			    reloc_at[s - o->secs][i])
 				continue;
 			o->calls = ks_xrealloc_array(o->calls, o->ncalls + 1, sizeof(*o->calls));
 			o->calls[o->ncalls++] = (struct ks_bpf_call){.prog = p, .id = in->imm};
@@ -398,7 +413,8 @@ static int read_legacy_maps(struct rd *r, Elf_Data *syms, size_t nsyms)
 			continue;
 		name = elf_strptr(r->elf, r->sym_strndx, sym.st_name);
 		if (!name || sym.st_value > d->d_size || d->d_size - sym.st_value < 4)
-			return ks_err(-EINVAL, "%s: legacy map symbol %zu: outside the maps section",
+			return ks_err(-EINVAL,
+				      "%s: legacy map symbol %zu: outside the maps section",
 				      o->label, i);
 		memcpy(&type, (uint8_t *)d->d_buf + sym.st_value, 4);
 		if (o->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__))
@@ -425,8 +441,10 @@ static int read_elf(struct rd *r)
 	if (elf_kind(r->elf) != ELF_K_ELF || !gelf_getehdr(r->elf, &eh))
 		return ks_err(-EINVAL, "%s: not an ELF file", o->label);
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_BPF)
-		return ks_err(-EINVAL, "%s: not an eBPF object (ELF class %u, machine %u; eBPF is "
-			      "ELF64, machine 247)", o->label, eh.e_ident[EI_CLASS], eh.e_machine);
+		return ks_err(-EINVAL,
+			      "%s: not an eBPF object (ELF class %u, machine %u; eBPF is "
+			      "ELF64, machine 247)",
+			      o->label, eh.e_ident[EI_CLASS], eh.e_machine);
 	o->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	if (elf_getshdrstrndx(r->elf, &r->shstrndx))
 		return ks_err(-EINVAL, "%s: no section name table (%s)", o->label, elf_errmsg(-1));
@@ -441,7 +459,8 @@ static int read_elf(struct rd *r)
 		if ((ret = read_symbols(r, syms, nsyms)))
 			return ret;
 	}
-	qsort(o->progs, o->nprogs, sizeof(*o->progs), prog_cmp);
+	if (o->nprogs)
+		qsort(o->progs, o->nprogs, sizeof(*o->progs), prog_cmp);
 	reloc_at = calloc(o->nsecs + 1, sizeof(*reloc_at));
 	if (!reloc_at)
 		abort();
@@ -543,8 +562,7 @@ static size_t bpf_elf_extent(const uint8_t *p, size_t avail)
 	return (size_t)end;
 }
 
-int ks_bpf_find_objects(const uint8_t *data, size_t size, size_t **offs, size_t **sizes,
-			size_t *n)
+int ks_bpf_find_objects(const uint8_t *data, size_t size, size_t **offs, size_t **sizes, size_t *n)
 {
 	size_t at = 0, cap = 0;
 

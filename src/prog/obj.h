@@ -18,11 +18,11 @@ struct btf;
 /* One program or subprogram: a function symbol in an executable section. */
 struct ks_bpf_prog {
 	char *name;
-	char *sec;	     /* section name: "kprobe/do_nanosleep", ".text" */
-	size_t shndx;	     /* section index */
-	size_t off, cnt;     /* first instruction in the section, instruction count */
-	int subprog;	     /* a function of .text: called, not loaded on its own */
-	int autoload;	     /* libbpf loads it: not `SEC("?...")` */
+	char *sec;	 /* section name: "kprobe/do_nanosleep", ".text" */
+	size_t shndx;	 /* section index */
+	size_t off, cnt; /* first instruction in the section, instruction count */
+	int subprog;	 /* a function of .text: called, not loaded on its own */
+	int autoload;	 /* libbpf loads it: not `SEC("?...")` */
 };
 
 /* One executable section: its instructions (host order) and relocations. */
@@ -38,8 +38,8 @@ struct ks_bpf_sec {
 
 /* One CO-RE relocation record of .BTF.ext (struct bpf_core_relo), located. */
 struct ks_bpf_relo {
-	size_t sec;	  /* index into obj->secs */
-	size_t idx;	  /* index among its section's records: libbpf's "relo #idx" */
+	size_t sec;	   /* index into obj->secs */
+	size_t idx;	   /* index among its section's records: libbpf's "relo #idx" */
 	uint32_t insn_off; /* bytes from the section start */
 	uint32_t type_id;  /* local (object BTF) root type */
 	uint32_t access;   /* offset of the access string in the BTF strings */
@@ -51,14 +51,14 @@ struct ks_bpf_relo {
 struct ks_bpf_extern {
 	char *name;
 	int weak;
-	int is_func;	  /* declared as a function (a kfunc) */
-	int is_kconfig;	  /* in `.kconfig` (CONFIG_*, LINUX_KERNEL_VERSION) */
-	uint32_t btf_id;  /* the FUNC (or VAR) in the object's BTF, 0 if none */
+	int is_func;	 /* declared as a function (a kfunc) */
+	int is_kconfig;	 /* in `.kconfig` (CONFIG_*, LINUX_KERNEL_VERSION) */
+	uint32_t btf_id; /* the FUNC (or VAR) in the object's BTF, 0 if none */
 };
 
 struct ks_bpf_map {
 	char *name;
-	int type;	/* enum bpf_map_type value; -1 unknown */
+	int type; /* enum bpf_map_type value; -1 unknown */
 };
 
 /* A helper call: program index and helper id. */
@@ -68,9 +68,9 @@ struct ks_bpf_call {
 };
 
 struct ks_bpf_obj {
-	char *label;	  /* "file", or "file@0x1234" for an object found inside a file */
+	char *label; /* "file", or "file@0x1234" for an object found inside a file */
 	int big_endian;
-	struct btf *btf;  /* NULL when the object has no .BTF */
+	struct btf *btf; /* NULL when the object has no .BTF */
 	char *license;
 	struct ks_bpf_prog *progs;
 	size_t nprogs;
@@ -100,8 +100,7 @@ void ks_bpf_obj_free(struct ks_bpf_obj *o);
  * ELF64 EM_BPF image (libbpf skeletons, Go embed, objects in .rodata) found by its ELF
  * header; offs/sizes receive their places (malloc'ed). 0 with *n = 0 when there is none.
  */
-int ks_bpf_find_objects(const uint8_t *data, size_t size, size_t **offs, size_t **sizes,
-			size_t *n);
+int ks_bpf_find_objects(const uint8_t *data, size_t size, size_t **offs, size_t **sizes, size_t *n);
 
 /* The .BTF.ext reader (btfext.c), exposed for the fuzzer: fills obj->relos and counts. */
 int ks_bpf_btfext_read(struct ks_bpf_obj *o, const uint8_t *data, size_t size);

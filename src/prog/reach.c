@@ -76,18 +76,30 @@ static int cond(int op, struct val a, struct val b, int is32)
 		y = (uint32_t)y;
 	}
 	switch (op) {
-	case BPF_JEQ: return x == y;
-	case BPF_JNE: return x != y;
-	case BPF_JGT: return x > y;
-	case BPF_JGE: return x >= y;
-	case BPF_JLT: return x < y;
-	case BPF_JLE: return x <= y;
-	case BPF_JSET: return (x & y) != 0;
-	case BPF_JSGT: return is32 ? (int32_t)x > (int32_t)y : (int64_t)x > (int64_t)y;
-	case BPF_JSGE: return is32 ? (int32_t)x >= (int32_t)y : (int64_t)x >= (int64_t)y;
-	case BPF_JSLT: return is32 ? (int32_t)x < (int32_t)y : (int64_t)x < (int64_t)y;
-	case BPF_JSLE: return is32 ? (int32_t)x <= (int32_t)y : (int64_t)x <= (int64_t)y;
-	default: return -1;
+	case BPF_JEQ:
+		return x == y;
+	case BPF_JNE:
+		return x != y;
+	case BPF_JGT:
+		return x > y;
+	case BPF_JGE:
+		return x >= y;
+	case BPF_JLT:
+		return x < y;
+	case BPF_JLE:
+		return x <= y;
+	case BPF_JSET:
+		return (x & y) != 0;
+	case BPF_JSGT:
+		return is32 ? (int32_t)x > (int32_t)y : (int64_t)x > (int64_t)y;
+	case BPF_JSGE:
+		return is32 ? (int32_t)x >= (int32_t)y : (int64_t)x >= (int64_t)y;
+	case BPF_JSLT:
+		return is32 ? (int32_t)x < (int32_t)y : (int64_t)x < (int64_t)y;
+	case BPF_JSLE:
+		return is32 ? (int32_t)x <= (int32_t)y : (int64_t)x <= (int64_t)y;
+	default:
+		return -1;
 	}
 }
 
@@ -101,15 +113,32 @@ static struct val alu(int op, struct val d, struct val s, int is32)
 		return unknown;
 	else
 		switch (op) {
-		case BPF_ADD: r = x + y; break;
-		case BPF_SUB: r = x - y; break;
-		case BPF_MUL: r = x * y; break;
-		case BPF_AND: r = x & y; break;
-		case BPF_OR: r = x | y; break;
-		case BPF_XOR: r = x ^ y; break;
-		case BPF_LSH: r = x << (y & 63); break;
-		case BPF_RSH: r = (is32 ? (uint32_t)x : x) >> (y & 63); break;
-		default: return unknown;
+		case BPF_ADD:
+			r = x + y;
+			break;
+		case BPF_SUB:
+			r = x - y;
+			break;
+		case BPF_MUL:
+			r = x * y;
+			break;
+		case BPF_AND:
+			r = x & y;
+			break;
+		case BPF_OR:
+			r = x | y;
+			break;
+		case BPF_XOR:
+			r = x ^ y;
+			break;
+		case BPF_LSH:
+			r = x << (y & 63);
+			break;
+		case BPF_RSH:
+			r = (is32 ? (uint32_t)x : x) >> (y & 63);
+			break;
+		default:
+			return unknown;
 		}
 	if (op == BPF_MOV && s.tag != V_CONST)
 		return s;
@@ -172,7 +201,8 @@ static void step(struct walk *w, size_t i)
 
 		if (in->dst_reg > 10)
 			break;
-		if (op == BPF_END || op == BPF_NEG || op == BPF_DIV || op == BPF_MOD || op == BPF_ARSH) {
+		if (op == BPF_END || op == BPF_NEG || op == BPF_DIV || op == BPF_MOD ||
+		    op == BPF_ARSH) {
 			st.r[in->dst_reg] = unknown;
 			break;
 		}
@@ -193,12 +223,13 @@ static void step(struct walk *w, size_t i)
 			if (p->kind == P_VALUE)
 				st.r[in->dst_reg] = konst(p->v);
 			else if (ext)
-				st.r[in->dst_reg] = w->ext_present[ext - 1] ? (struct val){V_NONZERO, 0}
-									    : konst(0);
+				st.r[in->dst_reg] =
+				    w->ext_present[ext - 1] ? (struct val){V_NONZERO, 0} : konst(0);
 			else if (in->src_reg)
 				st.r[in->dst_reg] = (struct val){V_NONZERO, 0};
 			else if (i + 1 < w->s->ninsns)
-				st.r[in->dst_reg] = konst((uint32_t)in->imm | ((uint64_t)(uint32_t)in[1].imm << 32));
+				st.r[in->dst_reg] = konst((uint32_t)in->imm |
+							  ((uint64_t)(uint32_t)in[1].imm << 32));
 			push(w, i + 2, &st);
 			return;
 		}
@@ -221,7 +252,8 @@ static void step(struct walk *w, size_t i)
 
 			if (sl >= 0)
 				st.slot[sl] = cls == BPF_ST ? konst((uint64_t)(int64_t)in->imm)
-				      : in->src_reg <= 10 ? st.r[in->src_reg] : unknown;
+					      : in->src_reg <= 10 ? st.r[in->src_reg]
+								  : unknown;
 			else
 				clobber_slot(&st, in->off);
 		}
@@ -249,8 +281,10 @@ static void step(struct walk *w, size_t i)
 			return;
 		}
 		a = in->dst_reg <= 10 ? st.r[in->dst_reg] : unknown;
-		b = BPF_SRC(in->code) == BPF_K ? konst(is32 ? (uint32_t)in->imm : (uint64_t)(int64_t)in->imm)
-		    : in->src_reg <= 10 ? st.r[in->src_reg] : unknown;
+		b = BPF_SRC(in->code) == BPF_K
+			? konst(is32 ? (uint32_t)in->imm : (uint64_t)(int64_t)in->imm)
+		    : in->src_reg <= 10 ? st.r[in->src_reg]
+					: unknown;
 		c = cond(op, a, b, is32);
 		if (c != 0)
 			push(w, i + 1 + in->off, &st);
@@ -269,7 +303,8 @@ void ks_reach(const struct ks_bpf_obj *o, const struct ks_relo_result *res,
 	memset(ext_call_reach, 0, o->nexterns);
 	for (size_t si = 0; si < o->nsecs; si++) {
 		const struct ks_bpf_sec *s = &o->secs[si];
-		struct walk w = {.o = o, .s = s, .ext_present = ext_present, .ext_call_reach = ext_call_reach};
+		struct walk w = {
+		    .o = o, .s = s, .ext_present = ext_present, .ext_call_reach = ext_call_reach};
 		struct patched *pt;
 
 		if (!s->ninsns)
@@ -307,7 +342,8 @@ void ks_reach(const struct ks_bpf_obj *o, const struct ks_relo_result *res,
 		}
 		for (size_t r = 0; r < o->nrelos; r++)
 			if (o->relos[r].sec == si)
-				relo_reach[r] = w.reach[o->relos[r].insn_off / sizeof(struct bpf_insn)];
+				relo_reach[r] =
+				    w.reach[o->relos[r].insn_off / sizeof(struct bpf_insn)];
 		free(pt);
 		free(w.st);
 		free(w.reach);

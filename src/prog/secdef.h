@@ -24,8 +24,8 @@ enum ks_attach_kind {
 
 struct ks_secdef {
 	const char *prefix;
-	int multi;		/* "prefix" alone or "prefix/target" */
-	const char *prog_type;	/* dataset prog_type item: "kprobe", "tracing" */
+	int multi;		 /* "prefix" alone or "prefix/target" */
+	const char *prog_type;	 /* dataset prog_type item: "kprobe", "tracing" */
 	const char *attach_type; /* dataset attach_type item or NULL */
 	enum ks_attach_kind attach;
 };

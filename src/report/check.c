@@ -40,7 +40,8 @@ static void dep_title(const struct ks_dep *d, struct strbuf *sb)
 		sb_addf(sb, "map_type %s", d->name);
 		break;
 	default:
-		sb_addf(sb, "%s %s%s", ks_dep_kind_name(d->kind), d->name, d->weak ? " (weak)" : "");
+		sb_addf(sb, "%s %s%s", ks_dep_kind_name(d->kind), d->name,
+			d->weak ? " (weak)" : "");
 	}
 }
 
@@ -56,7 +57,10 @@ static size_t width(const char *s)
 
 static const char *level_color(const struct ks_style *st, enum ks_level l)
 {
-	return l == KS_LVL_ERROR ? st->red : l == KS_LVL_WARN ? st->yellow : l == KS_LVL_OK ? st->green : "";
+	return l == KS_LVL_ERROR  ? st->red
+	       : l == KS_LVL_WARN ? st->yellow
+	       : l == KS_LVL_OK	  ? st->green
+				  : "";
 }
 
 static void obj_header(FILE *out, const struct ks_check *c, int md)
@@ -67,12 +71,13 @@ static void obj_header(FILE *out, const struct ks_check *c, int md)
 	for (size_t i = 0; i < o->nprogs; i++)
 		nprogs += !o->progs[i].subprog;
 	fprintf(out, md ? "## %s\n\n" : "%s\n", o->label);
-	fprintf(out, "%zu program%s, %zu CO-RE relocation%s, %zu dependenc%s; license %s\n\n", nprogs,
-		nprogs == 1 ? "" : "s", o->nrelos, o->nrelos == 1 ? "" : "s", c->ndeps,
+	fprintf(out, "%zu program%s, %zu CO-RE relocation%s, %zu dependenc%s; license %s\n\n",
+		nprogs, nprogs == 1 ? "" : "s", o->nrelos, o->nrelos == 1 ? "" : "s", c->ndeps,
 		c->ndeps == 1 ? "y" : "ies", o->license && *o->license ? o->license : "none");
 }
 
-static void text_report(FILE *out, const struct ks_check_report *r, int md, const struct ks_style *st)
+static void text_report(FILE *out, const struct ks_check_report *r, int md,
+			const struct ks_style *st)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -120,12 +125,16 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md, cons
 					fprintf(out, " %s |", cell_sym(cell));
 				else
 					fprintf(out, " %*s%s%s%s", (int)(lw > 1 ? lw - 1 : 0), "",
-						level_color(st, cell->level), cell_sym(cell), st->reset);
+						level_color(st, cell->level), cell_sym(cell),
+						st->reset);
 			}
 			fputc('\n', out);
 		}
-		fprintf(out, "%s✓ ok  ~ relocated (other offset or size)  g absent but guarded  ? unknown  "
-			"! warning  ✗ error\n\n", md ? "\n" : "");
+		fprintf(
+		    out,
+		    "%s✓ ok  ~ relocated (other offset or size)  g absent but guarded  ? unknown  "
+		    "! warning  ✗ error\n\n",
+		    md ? "\n" : "");
 		/* details of every cell that is not ok */
 		for (size_t d = 0; d < c->ndeps; d++) {
 			int head = 0;
@@ -135,45 +144,54 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md, cons
 
 				if (cell->level == KS_LVL_OK && !r->verbose)
 					continue;
-				if (cell->level < KS_LVL_WARN && !r->verbose && cell->level == KS_LVL_INFO &&
-				    !strcmp(cell->word, "relocated"))
+				if (cell->level < KS_LVL_WARN && !r->verbose &&
+				    cell->level == KS_LVL_INFO && !strcmp(cell->word, "relocated"))
 					continue;
 				if (!head) {
 					sb_reset(&sb);
 					dep_title(&c->deps[d], &sb);
-					fprintf(out, md ? "- **%s**" : "%s%s%s", md ? sb.buf : st->bold,
-						md ? "" : sb.buf, md ? "" : st->reset);
+					fprintf(out, md ? "- **%s**" : "%s%s%s",
+						md ? sb.buf : st->bold, md ? "" : sb.buf,
+						md ? "" : st->reset);
 					if (c->deps[d].progs)
 						fprintf(out, " — used by %s", c->deps[d].progs);
 					fputc('\n', out);
 					head = 1;
 				}
-				fprintf(out, "%s%s: %s%s%s%s%s\n", md ? "  - " : "    ", r->labels[i],
-					level_color(st, cell->level), cell->word, st->reset,
-					cell->detail ? ". " : "", cell->detail ? cell->detail : "");
+				fprintf(out, "%s%s: %s%s%s%s%s\n", md ? "  - " : "    ",
+					r->labels[i], level_color(st, cell->level), cell->word,
+					st->reset, cell->detail ? ". " : "",
+					cell->detail ? cell->detail : "");
 			}
 		}
 		if (r->verbose && c->obj->nrelos) {
 			const struct ks_bpf_obj *o = c->obj;
 
-			fprintf(out, "\n%sCO-RE relocations%s\n", md ? "### " : st->bold, md ? "" : st->reset);
+			fprintf(out, "\n%sCO-RE relocations%s\n", md ? "### " : st->bold,
+				md ? "" : st->reset);
 			for (size_t x = 0; x < o->nrelos; x++) {
 				const struct ks_bpf_relo *rl = &o->relos[x];
 				const struct ks_relo_result *r0 = &c->relo_res[x * c->nimages];
-				const struct ks_bpf_prog *p = rl->prog < o->nprogs ? &o->progs[rl->prog] : NULL;
+				const struct ks_bpf_prog *p =
+				    rl->prog < o->nprogs ? &o->progs[rl->prog] : NULL;
 
 				fprintf(out, "%s%s relo #%zu, insn #%zu: %s %s\n", md ? "- " : "  ",
 					p ? p->name : o->secs[rl->sec].name, rl->idx,
-					rl->insn_off / 8 - (p ? p->off : 0), ks_core_kind_name(rl->kind),
-					r0->local);
+					rl->insn_off / 8 - (p ? p->off : 0),
+					ks_core_kind_name(rl->kind), r0->local);
 				for (size_t i = 0; i < r->nimages; i++) {
-					const struct ks_relo_result *ri = &c->relo_res[x * c->nimages + i];
+					const struct ks_relo_result *ri =
+					    &c->relo_res[x * c->nimages + i];
 
-					fprintf(out, "%s%s: %s%s\n", md ? "  - " : "      ", r->labels[i],
-						ri->status == KS_RELO_OK ? "" : ri->status == KS_RELO_POISON
-						? (c->relo_reach[x * c->nimages + i] ? "missing, reachable: "
-										      : "missing, unreachable: ")
-						: "refused: ", ri->target);
+					fprintf(out, "%s%s: %s%s\n", md ? "  - " : "      ",
+						r->labels[i],
+						ri->status == KS_RELO_OK ? ""
+						: ri->status == KS_RELO_POISON
+						    ? (c->relo_reach[x * c->nimages + i]
+							   ? "missing, reachable: "
+							   : "missing, unreachable: ")
+						    : "refused: ",
+						ri->target);
 				}
 			}
 		}
@@ -185,12 +203,17 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md, cons
 			for (size_t d = 0; d < c->ndeps; d++)
 				n[ks_check_cell(c, d, i)->level]++;
 			fprintf(out, "%s%s: %s%s%s", md ? "- " : "", r->names[i],
-				level_color(st, n[KS_LVL_ERROR] ? KS_LVL_ERROR : n[KS_LVL_WARN] ? KS_LVL_WARN : KS_LVL_OK),
-				n[KS_LVL_ERROR] ? "fails" : n[KS_LVL_WARN] ? "works, with warnings" : "works",
+				level_color(st, n[KS_LVL_ERROR]	 ? KS_LVL_ERROR
+						: n[KS_LVL_WARN] ? KS_LVL_WARN
+								 : KS_LVL_OK),
+				n[KS_LVL_ERROR]	 ? "fails"
+				: n[KS_LVL_WARN] ? "works, with warnings"
+						 : "works",
 				st->reset);
 			if (n[KS_LVL_ERROR] || n[KS_LVL_WARN])
 				fprintf(out, " (%zu error%s, %zu warning%s)", n[KS_LVL_ERROR],
-					n[KS_LVL_ERROR] == 1 ? "" : "s", n[KS_LVL_WARN], n[KS_LVL_WARN] == 1 ? "" : "s");
+					n[KS_LVL_ERROR] == 1 ? "" : "s", n[KS_LVL_WARN],
+					n[KS_LVL_WARN] == 1 ? "" : "s");
 			fputc('\n', out);
 		}
 		if (k + 1 < r->nchecks)
@@ -220,7 +243,8 @@ static json_t *csv_array(const char *s)
 static json_t *check_json(const struct ks_check_report *r, const struct ks_check *c)
 {
 	const struct ks_bpf_obj *o = c->obj;
-	json_t *j = json_object(), *progs = json_array(), *deps = json_array(), *relos = json_array();
+	json_t *j = json_object(), *progs = json_array(), *deps = json_array(),
+	       *relos = json_array();
 	json_t *sum = json_array();
 
 	json_object_set_new(j, "object", json_string(o->label));
@@ -237,7 +261,8 @@ static json_t *check_json(const struct ks_check_report *r, const struct ks_check
 		json_object_set_new(pj, "subprogram", json_boolean(p->subprog));
 		json_object_set_new(pj, "autoload", json_boolean(p->autoload));
 		json_object_set_new(pj, "instructions", json_integer((json_int_t)p->cnt));
-		json_object_set_new(pj, "prog_type", jstr(sd && !p->subprog ? sd->prog_type : NULL));
+		json_object_set_new(pj, "prog_type",
+				    jstr(sd && !p->subprog ? sd->prog_type : NULL));
 		json_object_set_new(pj, "attach_target", jstr(sd && *target ? target : NULL));
 		json_array_append_new(progs, pj);
 	}
@@ -275,7 +300,8 @@ static json_t *check_json(const struct ks_check_report *r, const struct ks_check
 		json_object_set_new(rj, "section", json_string(o->secs[rl->sec].name));
 		json_object_set_new(rj, "index", json_integer((json_int_t)rl->idx));
 		json_object_set_new(rj, "program", jstr(p ? p->name : NULL));
-		json_object_set_new(rj, "insn", json_integer((json_int_t)(rl->insn_off / 8 - (p ? p->off : 0))));
+		json_object_set_new(
+		    rj, "insn", json_integer((json_int_t)(rl->insn_off / 8 - (p ? p->off : 0))));
 		json_object_set_new(rj, "kind", json_string(ks_core_kind_name(rl->kind)));
 		json_object_set_new(rj, "local", json_string(c->relo_res[x * c->nimages].local));
 		for (size_t i = 0; i < r->nimages; i++) {
@@ -283,9 +309,12 @@ static json_t *check_json(const struct ks_check_report *r, const struct ks_check
 			json_t *q = json_object();
 
 			json_object_set_new(q, "image", json_string(r->names[i]));
-			json_object_set_new(q, "status", json_string(ri->status == KS_RELO_OK ? "ok"
-							: ri->status == KS_RELO_POISON ? "poison" : "error"));
-			json_object_set_new(q, "reachable", json_boolean(c->relo_reach[x * c->nimages + i]));
+			json_object_set_new(q, "status",
+					    json_string(ri->status == KS_RELO_OK       ? "ok"
+							: ri->status == KS_RELO_POISON ? "poison"
+										       : "error"));
+			json_object_set_new(q, "reachable",
+					    json_boolean(c->relo_reach[x * c->nimages + i]));
 			json_object_set_new(q, "orig", json_integer((json_int_t)ri->orig_val));
 			json_object_set_new(q, "new", json_integer((json_int_t)ri->new_val));
 			json_object_set_new(q, "candidates", json_integer(ri->cands));
@@ -319,12 +348,23 @@ static void html_esc(FILE *out, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fputc(*s, out);
 		}
 }
 
@@ -334,12 +374,15 @@ static void html_report(FILE *out, const struct ks_check_report *r)
 	struct strbuf sb = STRBUF_INIT;
 
 	fputs("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<meta name=\"viewport\" content=\"width=device-width\"><title>ksurf check</title><style>"
+	      "<meta name=\"viewport\" content=\"width=device-width\"><title>ksurf "
+	      "check</title><style>"
 	      ":root{color-scheme:light dark}body{font:14px system-ui,sans-serif;margin:1.5em}"
 	      "table{border-collapse:collapse}td,th{border:1px solid #8884;padding:2px 6px}"
 	      "td.d{font-family:monospace;text-align:left}td{text-align:center}"
-	      ".ok{background:#2a62}.info{background:#48f3}.warn{background:#fa04}.err{background:#e336}"
-	      "</style></head><body>\n", out);
+	      ".ok{background:#2a62}.info{background:#48f3}.warn{background:#fa04}.err{background:#"
+	      "e336}"
+	      "</style></head><body>\n",
+	      out);
 	for (size_t k = 0; k < r->nchecks; k++) {
 		const struct ks_check *c = &r->checks[k];
 
@@ -378,7 +421,8 @@ static void html_report(FILE *out, const struct ks_check_report *r)
 		fputs("</table>\n", out);
 	}
 	fputs("<p>✓ ok · ~ relocated · g absent but guarded · ? unknown · ! warning · ✗ error "
-	      "(hover a cell for its reason)</p></body></html>\n", out);
+	      "(hover a cell for its reason)</p></body></html>\n",
+	      out);
 	sb_release(&sb);
 }
 

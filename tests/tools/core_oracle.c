@@ -114,7 +114,8 @@ int main(int argc, char **argv)
 	qsort(lines, nlines, sizeof(*lines), cmp);
 	for (size_t i = 0; i < nlines; i++) {
 		if (!strcmp(lines[i].what, "ok"))
-			printf("%s %d %d ok %llu\n", lines[i].prog, lines[i].relo, lines[i].insn, lines[i].val);
+			printf("%s %d %d ok %llu\n", lines[i].prog, lines[i].relo, lines[i].insn,
+			       lines[i].val);
 		else if (!strcmp(lines[i].what, "poison"))
 			printf("%s %d %d poison\n", lines[i].prog, lines[i].relo, lines[i].insn);
 		else

@@ -14,9 +14,9 @@ TEST(essential_names)
 	CHECK_INT(ks_core_essential_len("task_struct___old"), 11);
 	CHECK_INT(ks_core_essential_len("task_struct"), 11);
 	CHECK_INT(ks_core_essential_len("a___b___c"), 5); /* up to the last separator */
-	CHECK_INT(ks_core_essential_len("a____b"), 6);	    /* four underscores: no flavor */
-	CHECK_INT(ks_core_essential_len("___x"), 4);	    /* nothing before */
-	CHECK_INT(ks_core_essential_len("x___"), 4);	    /* nothing after */
+	CHECK_INT(ks_core_essential_len("a____b"), 6);	  /* four underscores: no flavor */
+	CHECK_INT(ks_core_essential_len("___x"), 4);	  /* nothing before */
+	CHECK_INT(ks_core_essential_len("x___"), 4);	  /* nothing after */
 	CHECK_INT(ks_core_essential_len(""), 0);
 }
 
@@ -43,7 +43,7 @@ TEST(section_definitions)
 	CHECK_STR(d->attach_type, "cgroup_unix_connect");
 	d = ks_secdef_find("xdp", &target);
 	CHECK(d && !strcmp(d->prog_type, "xdp"));
-	CHECK(ks_secdef_find("kprobes/x", &target) == NULL); /* whole words only */
+	CHECK(ks_secdef_find("kprobes/x", &target) == NULL);	/* whole words only */
 	CHECK(ks_secdef_find("socket/extra", &target) == NULL); /* socket takes no target */
 	CHECK(ks_secdef_find(".text", &target) == NULL);
 }
@@ -76,22 +76,40 @@ static void add_relo(struct ks_bpf_obj *o, size_t insn)
 	o->relos[o->nrelos++].insn_off = (uint32_t)(insn * sizeof(struct bpf_insn));
 }
 
-#define MOV_K(d, v) {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = d, .imm = v}
-#define JEQ_K(d, v, o) {.code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = d, .off = o, .imm = v}
-#define LDX(d, s, o) {.code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = d, .src_reg = s, .off = o}
-#define STX_DW(d, s, o) {.code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = d, .src_reg = s, .off = o}
-#define LDX_DW(d, s, o) {.code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = d, .src_reg = s, .off = o}
-#define EXIT {.code = BPF_JMP | BPF_EXIT}
+#define MOV_K(d, v)                                                                                \
+	{                                                                                          \
+		.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = d, .imm = v                        \
+	}
+#define JEQ_K(d, v, o)                                                                             \
+	{                                                                                          \
+		.code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = d, .off = o, .imm = v                \
+	}
+#define LDX(d, s, o)                                                                               \
+	{                                                                                          \
+		.code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = d, .src_reg = s, .off = o            \
+	}
+#define STX_DW(d, s, o)                                                                            \
+	{                                                                                          \
+		.code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = d, .src_reg = s, .off = o           \
+	}
+#define LDX_DW(d, s, o)                                                                            \
+	{                                                                                          \
+		.code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = d, .src_reg = s, .off = o           \
+	}
+#define EXIT                                                                                       \
+	{                                                                                          \
+		.code = BPF_JMP | BPF_EXIT                                                         \
+	}
 
 /* if (field_exists) read field — with the exists relocation at 0 and the read at 2 */
 TEST(reach_guarded_read)
 {
 	const struct bpf_insn prog[] = {
-		MOV_K(1, 1),	 /* 0: r1 = field_exists (relocated) */
-		JEQ_K(1, 0, 1),	 /* 1: if r1 == 0 skip the read */
-		LDX(2, 6, 8),	 /* 2: r2 = *(u32 *)(r6 + off) (relocated) */
-		MOV_K(0, 0),	 /* 3 */
-		EXIT,		 /* 4 */
+	    MOV_K(1, 1),    /* 0: r1 = field_exists (relocated) */
+	    JEQ_K(1, 0, 1), /* 1: if r1 == 0 skip the read */
+	    LDX(2, 6, 8),   /* 2: r2 = *(u32 *)(r6 + off) (relocated) */
+	    MOV_K(0, 0),    /* 3 */
+	    EXIT,	    /* 4 */
 	};
 	struct ks_bpf_obj *o = mkobj(prog, 5);
 	struct ks_relo_result res[2] = {0};
@@ -117,13 +135,13 @@ TEST(reach_guarded_read)
 TEST(reach_through_stack)
 {
 	const struct bpf_insn prog[] = {
-		MOV_K(1, 1),		/* 0: relocated exists */
-		STX_DW(10, 1, -8),	/* 1: *(u64 *)(r10 - 8) = r1 */
-		MOV_K(1, 7),		/* 2: clobber r1 */
-		LDX_DW(3, 10, -8),	/* 3: r3 = *(u64 *)(r10 - 8) */
-		JEQ_K(3, 0, 1),		/* 4 */
-		LDX(2, 6, 8),		/* 5: relocated read */
-		EXIT,			/* 6 */
+	    MOV_K(1, 1),       /* 0: relocated exists */
+	    STX_DW(10, 1, -8), /* 1: *(u64 *)(r10 - 8) = r1 */
+	    MOV_K(1, 7),       /* 2: clobber r1 */
+	    LDX_DW(3, 10, -8), /* 3: r3 = *(u64 *)(r10 - 8) */
+	    JEQ_K(3, 0, 1),    /* 4 */
+	    LDX(2, 6, 8),      /* 5: relocated read */
+	    EXIT,	       /* 6 */
 	};
 	struct ks_bpf_obj *o = mkobj(prog, 7);
 	struct ks_relo_result res[2] = {0};
@@ -142,13 +160,13 @@ TEST(reach_through_stack)
 TEST(reach_join_unknown)
 {
 	const struct bpf_insn prog[] = {
-		LDX(4, 6, 0),		/* 0: r4 = unknown */
-		MOV_K(1, 0),		/* 1 */
-		JEQ_K(4, 0, 1),		/* 2: unknown branch */
-		MOV_K(1, 1),		/* 3 */
-		JEQ_K(1, 0, 1),		/* 4: r1 is 0 or 1 here */
-		LDX(2, 6, 8),		/* 5: poisoned read */
-		EXIT,			/* 6 */
+	    LDX(4, 6, 0),   /* 0: r4 = unknown */
+	    MOV_K(1, 0),    /* 1 */
+	    JEQ_K(4, 0, 1), /* 2: unknown branch */
+	    MOV_K(1, 1),    /* 3 */
+	    JEQ_K(1, 0, 1), /* 4: r1 is 0 or 1 here */
+	    LDX(2, 6, 8),   /* 5: poisoned read */
+	    EXIT,	    /* 6 */
 	};
 	struct ks_bpf_obj *o = mkobj(prog, 7);
 	struct ks_relo_result res[1] = {{.status = KS_RELO_POISON}};
