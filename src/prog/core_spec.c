@@ -67,6 +67,8 @@ int core_parse_spec(const struct btf *btf, const struct ks_bpf_relo *r, struct s
 			return -EINVAL;
 		sp->a[0].name =
 		    btf__name_by_offset(btf, core_enum_name_off(t, (unsigned)sp->raw[0]));
+		if (!sp->a[0].name)
+			return -EINVAL;
 		return 0;
 	}
 	if (!is_field_kind(r->kind))
@@ -138,6 +140,8 @@ static int match_member(const struct btf *lb, const struct acc *la, const struct
 	lt = btf__type_by_id(lb, la->type_id);
 	lm = btf_members(lt) + la->idx;
 	lname = btf__name_by_offset(lb, lm->name_off);
+	if (!lname)
+		return -EINVAL;
 	m = btf_members(tt);
 	for (unsigned i = 0; i < btf_vlen(tt); i++, m++) {
 		uint32_t bo = btf_member_bit_offset(tt, i);

@@ -180,6 +180,14 @@ static struct ks_bpf_sec *sec_by_shndx(struct ks_bpf_obj *o, size_t shndx)
 	return NULL;
 }
 
+/* A name from the object's BTF strings; "" for an offset outside them. */
+static const char *bname(const struct btf *btf, uint32_t off)
+{
+	const char *s = btf__name_by_offset(btf, off);
+
+	return s ? s : "";
+}
+
 /* The object's BTF type named `name` of kind `kind`, or 0. */
 static uint32_t btf_find(const struct btf *btf, const char *name, int kind)
 {
@@ -203,7 +211,7 @@ static int in_datasec(const struct btf *btf, const char *sec, const char *name)
 	for (unsigned i = 0; i < btf_vlen(t); i++) {
 		const struct btf_type *v = btf__type_by_id(btf, btf_var_secinfos(t)[i].type);
 
-		if (v && !strcmp(btf__name_by_offset(btf, v->name_off), name))
+		if (v && !strcmp(bname(btf, v->name_off), name))
 			return 1;
 	}
 	return 0;
@@ -370,20 +378,20 @@ static void read_btf_maps(struct ks_bpf_obj *o)
 			continue;
 		o->maps = ks_xrealloc_array(o->maps, o->nmaps + 1, sizeof(*o->maps));
 		m = &o->maps[o->nmaps++];
-		m->name = strdup(btf__name_by_offset(o->btf, v->name_off));
+		m->name = strdup(bname(o->btf, v->name_off));
 		m->type = -1;
 		if (!m->name)
 			abort();
 		st = btf__type_by_id(o->btf, v->type);
-		while (st && (btf_is_mod(st) || btf_is_typedef(st)))
-			st = btf__type_by_id(o->btf, st->type);
+		for (int guard = 0; st && (btf_is_mod(st) || btf_is_typedef(st)); guard++)
+			st = guard < 64 ? btf__type_by_id(o->btf, st->type) : NULL; /* cycles end */
 		if (!st || !btf_is_struct(st))
 			continue;
 		for (unsigned k = 0; k < btf_vlen(st); k++) {
 			const struct btf_member *mb = btf_members(st) + k;
 			const struct btf_type *pt = btf__type_by_id(o->btf, mb->type), *at;
 
-			if (strcmp(btf__name_by_offset(o->btf, mb->name_off), "type") || !pt ||
+			if (strcmp(bname(o->btf, mb->name_off), "type") || !pt ||
 			    !btf_is_ptr(pt))
 				continue;
 			at = btf__type_by_id(o->btf, pt->type);
