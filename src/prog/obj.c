@@ -65,13 +65,20 @@ struct rd {
 	size_t maps_shndx, legacy_maps_shndx;
 };
 
+/* A section's bytes; an empty section gives an empty Elf_Data, never NULL without an error. */
 static Elf_Data *sec_data(Elf_Scn *scn, const GElf_Shdr *sh, const char *label, const char *name)
 {
+	static Elf_Data empty;
 	Elf_Data *d = elf_getdata(scn, NULL);
 
-	if (!d && sh->sh_type != SHT_NOBITS && sh->sh_size)
+	if (!d && (sh->sh_type == SHT_NOBITS || !sh->sh_size))
+		return &empty;
+
+	if ((!d && sh->sh_type != SHT_NOBITS && sh->sh_size) || (d && !d->d_buf && d->d_size)) {
 		ks_err(-EINVAL, "%s: section '%s': cannot read its %llu bytes (%s)", label, name,
 		       (unsigned long long)sh->sh_size, elf_errmsg(-1));
+		return NULL;
+	}
 	return d;
 }
 
@@ -162,7 +169,7 @@ static int scan_sections(struct rd *r)
 		} else if (!strcmp(name, "license")) {
 			if (!(d = sec_data(scn, &sh, o->label, name)))
 				return -EINVAL;
-			o->license = strndup(d->d_buf, d->d_size);
+			o->license = d->d_buf ? strndup(d->d_buf, d->d_size) : strdup("");
 		} else if (!strcmp(name, ".maps")) {
 			r->maps_shndx = shndx;
 		} else if (!strcmp(name, "maps")) {
