@@ -447,6 +447,20 @@ static int extern_present(const struct ks_bpf_obj *o, const struct ks_bpf_extern
 	return 1;
 }
 
+/* The value of a config option in an image ("y", "m", "n", a number...); 0 when absent. */
+static int config_value(const struct ks_check_src *src, size_t img, const char *name, char *out,
+			size_t size)
+{
+	const char *def = src->def(src->ctx, img, "config", name);
+	json_t *j = def ? json_loads(def, 0, NULL) : NULL;
+	const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
+
+	if (v)
+		snprintf(out, size, "%s", v);
+	json_decref(j);
+	return v != NULL;
+}
+
 static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const struct ks_dep *d,
 			const struct ks_check_src *src, size_t img, int present, int called)
 {
@@ -454,18 +468,14 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 
 	if (d->kind == KS_DEP_CONFIG && d->via && strstr(d->via, "lsm") &&
 	    !strcmp(d->name, "CONFIG_BPF_LSM")) {
-		const char *def = src->def(src->ctx, img, "config", d->name);
-		json_t *j = def ? json_loads(def, 0, NULL) : NULL;
-		const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
-		int on = v && !strcmp(v, "y");
+		char v[64];
 
-		if (on)
-			set(cell, KS_LVL_OK, "ok", "CONFIG_BPF_LSM=y");
-		else
-			set(cell, KS_LVL_ERROR, "not set",
-			    "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load", v ? v : "absent");
-		json_decref(j);
-		return;
+		if (!config_value(src, img, d->name, v, sizeof(v)))
+			snprintf(v, sizeof(v), "absent");
+		if (!strcmp(v, "y"))
+			return set(cell, KS_LVL_OK, "ok", "CONFIG_BPF_LSM=y");
+		return set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
+			   v);
 	}
 	if (present == 2 && !d->weak)
 		return set(cell, KS_LVL_ERROR, "incompatible",
@@ -490,13 +500,11 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 			   "weak %s is not in this kernel; its uses are guarded", e->name);
 	}
 	if (d->kind == KS_DEP_CONFIG) {
-		const char *def = src->def(src->ctx, img, "config", d->name);
-		json_t *j = def ? json_loads(def, 0, NULL) : NULL;
-		const char *v = j ? json_string_value(json_object_get(j, "value")) : NULL;
+		char v[64];
 
-		set(cell, KS_LVL_OK, "ok", "%s=%s", d->name, v ? v : "?");
-		json_decref(j);
-		return;
+		if (!config_value(src, img, d->name, v, sizeof(v)))
+			snprintf(v, sizeof(v), "?");
+		return set(cell, KS_LVL_OK, "ok", "%s=%s", d->name, v);
 	}
 	if (d->kind == KS_DEP_KFUNC && src->count(src->ctx, img, "kfunc") &&
 	    !src->def(src->ctx, img, "kfunc", e->name))
