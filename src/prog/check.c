@@ -661,3 +661,48 @@ void ks_check_names(struct ks_check *c, const struct ks_check_src *src)
 		}
 	}
 }
+
+/* Whether a comma-separated list holds `name`. */
+static int csv_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, name, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+enum ks_level ks_check_prog_level(const struct ks_check *c, size_t p, size_t img)
+{
+	const struct ks_bpf_obj *o = c->obj;
+	enum ks_level lvl = KS_LVL_OK;
+
+	for (size_t r = 0; r < o->nrelos; r++) {
+		const struct ks_relo_result *res = &c->relo_res[r * c->nimages + img];
+		size_t owner = o->relos[r].prog;
+		int mine = owner == p || owner >= o->nprogs || o->progs[owner].subprog;
+
+		if (res->status == KS_RELO_ERROR && (owner >= o->nprogs || o->progs[owner].autoload))
+			return KS_LVL_ERROR; /* libbpf refuses the whole object */
+		if (res->status == KS_RELO_POISON && mine && c->relo_reach[r * c->nimages + img])
+			lvl = KS_LVL_ERROR;
+	}
+	for (size_t d = 0; d < c->ndeps; d++) {
+		const struct ks_dep *dp = &c->deps[d];
+		enum ks_level l = ks_check_cell(c, d, img)->level;
+
+		int object_wide = !dp->progs || ((dp->kind == KS_DEP_KFUNC || dp->kind == KS_DEP_KSYM ||
+						  dp->kind == KS_DEP_CONFIG) && !dp->weak && dp->id >= 0);
+
+		if (dp->kind == KS_DEP_RELO || l <= lvl)
+			continue;
+		if (object_wide || csv_has(dp->progs, o->progs[p].name))
+			lvl = l;
+	}
+	return lvl;
+}

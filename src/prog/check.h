@@ -86,6 +86,11 @@ void ks_check_names(struct ks_check *c, const struct ks_check_src *src);
 /* After every image: the worst level. Images may be evaluated concurrently (each cell is
  * its image's); the callbacks of src must then be safe for concurrent use. */
 void ks_check_end(struct ks_check *c);
+/* How program p (of obj->progs) fares in image img: the worst of its own relocations
+ * (a refused one fails every program), the dependencies it uses and those of the whole
+ * object (maps, non-weak externs: libbpf fails the whole load without them). It answers
+ * "does this program work once the failing others are set not to autoload?". */
+enum ks_level ks_check_prog_level(const struct ks_check *c, size_t p, size_t img);
 void ks_check_free(struct ks_check *c);
 
 static inline struct ks_cell *ks_check_cell(const struct ks_check *c, size_t dep, size_t img)

@@ -195,6 +195,47 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md,
 				}
 			}
 		}
+		/* per program: does it load and attach? */
+		fprintf(out, "\n%s", md ? "| program |" : "");
+		if (!md)
+			fprintf(out, "%-*s", (int)w, "programs");
+		for (size_t i = 0; i < r->nimages; i++)
+			fprintf(out, md ? " %s |" : " %s", r->labels[i]);
+		fputc('\n', out);
+		if (md) {
+			fprintf(out, "|---|");
+			for (size_t i = 0; i < r->nimages; i++)
+				fprintf(out, ":-:|");
+			fputc('\n', out);
+		}
+		for (size_t p = 0; p < c->obj->nprogs; p++) {
+			const struct ks_bpf_prog *pg = &c->obj->progs[p];
+
+			if (pg->subprog)
+				continue;
+			sb_reset(&sb);
+			sb_addf(&sb, "%s (%s)", pg->name, pg->sec);
+			if (md)
+				fprintf(out, "| `%s` |", sb.buf);
+			else if (width(sb.buf) > w)
+				fprintf(out, "%.*s…", (int)w - 1, sb.buf);
+			else
+				fprintf(out, "%s%*s", sb.buf, (int)(w - width(sb.buf)), "");
+			for (size_t i = 0; i < r->nimages; i++) {
+				enum ks_level l = ks_check_prog_level(c, p, i);
+				const char *sym = l == KS_LVL_ERROR ? "✗" : l == KS_LVL_WARN ? "!" : "✓";
+				size_t lw = width(r->labels[i]);
+
+				if (md)
+					fprintf(out, " %s |", sym);
+				else
+					fprintf(out, " %*s%s%s%s", (int)(lw > 1 ? lw - 1 : 0), "",
+						level_color(st, l), sym, st->reset);
+			}
+			fputc('\n', out);
+		}
+		fprintf(out, "%sa program with the object-wide needs (maps, non-weak externs), the others "
+			"set not to autoload\n", md ? "\n" : "");
 		/* per image summary */
 		fprintf(out, "\n");
 		for (size_t i = 0; i < r->nimages; i++) {
@@ -264,6 +305,19 @@ static json_t *check_json(const struct ks_check_report *r, const struct ks_check
 		json_object_set_new(pj, "prog_type",
 				    jstr(sd && !p->subprog ? sd->prog_type : NULL));
 		json_object_set_new(pj, "attach_target", jstr(sd && *target ? target : NULL));
+		if (!p->subprog) {
+			json_t *lv = json_array();
+
+			for (size_t k = 0; k < r->nimages; k++) {
+				json_t *q = json_object();
+
+				json_object_set_new(q, "image", json_string(r->names[k]));
+				json_object_set_new(q, "level",
+						    json_string(ks_level_name(ks_check_prog_level(c, i, k))));
+				json_array_append_new(lv, q);
+			}
+			json_object_set_new(pj, "images", lv);
+		}
 		json_array_append_new(progs, pj);
 	}
 	for (size_t d = 0; d < c->ndeps; d++) {

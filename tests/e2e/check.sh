@@ -67,6 +67,16 @@ expect core.bpf.o map_type ringbuf $I510 "ok ok"
 expect core.bpf.o attach tcp_sendmsg $I510 "ok ok"
 pass "attach points, kfuncs (weak, guarded, incompatible), map types, kconfig"
 
+# per program: read_entry's missing read is guarded, sleep_entry's is not; on_rate only
+# misses its clone-only target on 7.2; object-wide needs (the arena map) fail them all
+prog() { jq -r --arg o "$1" --arg p "$2" --arg i "$3" '.objects[] | select(.object | endswith($o)) |
+	.programs[] | select(.name == $p) | .images[] | select(.image == $i) | .level' "$T/check.json"; }
+[ "$(prog core.bpf.o read_entry $I510)/$(prog core.bpf.o sleep_entry $I510)" = ok/error ] ||
+	fail "programs on 5.10: $(prog core.bpf.o read_entry $I510)/$(prog core.bpf.o sleep_entry $I510)"
+[ "$(prog attach.bpf.o on_rate $I612)/$(prog attach.bpf.o on_rate $I72)/$(prog attach.bpf.o on_rate $I61)" = ok/error/error ] ||
+	fail "on_rate per image"
+pass "per program: guarded and unguarded uses, object-wide needs"
+
 # text: the matrix and the reasons
 ks check "$T/attach.bpf.o" --group Regular >"$T/text" || true
 grep -Eq '^kfunc bpf_rcu_read_lock +✗ +✗ +✓ +✓$' "$T/text" || { cat "$T/text"; fail "text matrix row"; }
