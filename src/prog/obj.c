@@ -156,6 +156,8 @@ static int scan_sections(struct rd *r)
 		} else if (!strcmp(name, ".BTF")) {
 			if (!(d = sec_data(scn, &sh, o->label, name)))
 				return -EINVAL;
+			if (o->btf)
+				return ks_err(-EINVAL, "%s: two .BTF sections", o->label);
 			o->btf = btf__new(d->d_buf, d->d_size);
 			if (!o->btf) {
 				ret = -errno;
@@ -169,6 +171,7 @@ static int scan_sections(struct rd *r)
 		} else if (!strcmp(name, "license")) {
 			if (!(d = sec_data(scn, &sh, o->label, name)))
 				return -EINVAL;
+			free(o->license); /* a second one wins, as in libbpf */
 			o->license = d->d_buf ? strndup(d->d_buf, d->d_size) : strdup("");
 		} else if (!strcmp(name, ".maps")) {
 			r->maps_shndx = shndx;
