@@ -9,6 +9,7 @@
 #include "surface/modules.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,86 @@ out:
 	return btf;
 }
 
+/* Whether type id `ref` may be what `t` refers to: in range, and of a kind that can be. */
+static int ref_ok(const struct btf *btf, uint32_t ref, uint32_t cnt, int want_proto)
+{
+	const struct btf_type *r;
+
+	if (ref >= cnt)
+		return 0;
+	if (!ref)
+		return !want_proto; /* void */
+	r = btf__type_by_id(btf, ref);
+	if (want_proto)
+		return btf_is_func_proto(r);
+	return !btf_is_func(r) && !btf_is_var(r) && !btf_is_datasec(r) && !btf_is_decl_tag(r);
+}
+
+/*
+ * libbpf 1.1 takes split BTF without checking its references, and split BTF built on
+ * another vmlinux refers by id to types that are not there: past the end, or a type of
+ * the wrong kind (a FUNC whose prototype is a struct). Check every reference of the
+ * module's own types. 0, or -EINVAL naming the first bad reference.
+ */
+static int check_refs(const struct btf *btf, const char *origin)
+{
+	uint32_t cnt = btf__type_cnt(btf), first = ks_btf_first_id(btf);
+
+	for (uint32_t id = first; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		uint32_t bad = 0;
+		int ok = 1;
+
+		if (!btf__name_by_offset(btf, t->name_off))
+			return ks_err(-EINVAL, "%s: type [%u] has a name outside the strings", origin,
+				      id);
+		switch (btf_kind(t)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_VAR:
+			ok = ref_ok(btf, bad = t->type, cnt, 0) ||
+			     (btf_is_ptr(t) && btf__type_by_id(btf, t->type) &&
+			      btf_is_func_proto(btf__type_by_id(btf, t->type)));
+			break;
+		case BTF_KIND_FUNC:
+			ok = ref_ok(btf, bad = t->type, cnt, 1);
+			break;
+		case BTF_KIND_DECL_TAG:
+			ok = (bad = t->type) < cnt && t->type;
+			break;
+		case BTF_KIND_ARRAY:
+			ok = ref_ok(btf, bad = btf_array(t)->type, cnt, 0) &&
+			     ref_ok(btf, bad = btf_array(t)->index_type, cnt, 0);
+			break;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			for (uint16_t i = 0; i < btf_vlen(t) && ok; i++)
+				ok = ref_ok(btf, bad = btf_members(t)[i].type, cnt, 0) &&
+				     btf__name_by_offset(btf, btf_members(t)[i].name_off);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			ok = ref_ok(btf, bad = t->type, cnt, 0);
+			for (uint16_t i = 0; i < btf_vlen(t) && ok; i++)
+				ok = ref_ok(btf, bad = btf_params(t)[i].type, cnt, 0) ||
+				     (!btf_params(t)[i].type && i + 1 == btf_vlen(t));
+			break;
+		default:
+			break;
+		}
+		if (!ok)
+			return ks_err(-EINVAL, "%s: type [%u] refers to [%u], which is %s: this split "
+					       "BTF was built on another vmlinux BTF",
+				      origin, id, bad,
+				      bad >= cnt ? "past the end of the base and the module"
+						 : "not a type that can be referred to there");
+	}
+	return 0;
+}
+
 static int extract_module(const struct btf *base, const struct ks_kmod *m, struct ks_surface *out,
 			  int *has_btf)
 {
@@ -87,18 +168,21 @@ static int extract_module(const struct btf *base, const struct ks_kmod *m, struc
 			      m->origin, strerror(errno ? errno : EINVAL));
 	struct ks_surface_input in = {.btf = btf, .syms = &m->syms};
 
-	ret = ks_surface_types(btf, out);
+	ret = check_refs(btf, m->origin);
+	if (!ret)
+		ret = ks_surface_types(btf, out);
 	for (size_t i = 0; !ret && module_extractors[i]; i++)
 		ret = module_extractors[i](&in, &rest);
 	if (!ret) {
-		ks_surface_hash(rest.items, rest.n);
+		if (rest.n)
+			ks_surface_hash(rest.items, rest.n);
 		for (size_t i = 0; i < rest.n; i++) {
 			ks_surface_push(out, rest.items[i].kind, rest.items[i].name, rest.items[i].def,
 					rest.items[i].dup_count);
 			memcpy(out->items[out->n - 1].hash, rest.items[i].hash, 32);
 			rest.items[i].def = NULL;
 		}
-	} else {
+	} else if (!strstr(ks_errmsg(), m->origin)) {
 		ret = ks_err_ctx(ret, "%s", m->origin);
 	}
 	ks_surface_free(&rest);
@@ -238,7 +322,8 @@ static void merge(struct ks_surface *io, const struct ks_kmod *mods, struct ks_s
 		merge_group(io, nvml, mods, all + i, j - i);
 	}
 	free(all);
-	qsort(io->items, io->n, sizeof(*io->items), cmp_item_name);
+	if (io->n)
+		qsort(io->items, io->n, sizeof(*io->items), cmp_item_name);
 }
 
 int ks_surface_modules(const struct btf *base, const struct ks_kmod *mods, size_t n,
@@ -256,7 +341,11 @@ int ks_surface_modules(const struct btf *base, const struct ks_kmod *mods, size_
 	j.has_btf = calloc(n, sizeof(*j.has_btf));
 	if (!j.surf || !j.error || !j.has_btf)
 		abort();
+	/* libbpf's own warnings would add lines to the one that names a bad module. */
+	libbpf_print_fn_t print = libbpf_set_print(NULL);
+
 	ks_parallel_for(n, 8, module_one, &j);
+	libbpf_set_print(print);
 	for (size_t i = 0; i < n; i++) {
 		if (j.error[i]) {
 			rejected++;
