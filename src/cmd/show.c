@@ -109,7 +109,14 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 		goto out;
 	}
 	if (!ret && !present) {
-		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images", pg->kind, pg->name, n);
+		size_t nomods = 0;
+
+		for (size_t i = 0; i < n; i++)
+			nomods += v->imgs.v[i].modules < 0;
+		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images%s", pg->kind, pg->name, n,
+			     !nomods ? ""
+			     : nomods == n ? " (all ingested without their modules)"
+					   : " (some ingested without their modules)");
 		ks_cmd_fail();
 		suggest(v->st, pg->kind, pg->name);
 		ret = KS_EXIT_ERROR;

@@ -19,6 +19,7 @@
 
 #include "ingest/kmod.h"
 #include "surface/surface_int.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/parallel.h"
 #include "util/strbuf.h"
@@ -150,6 +151,80 @@ static int check_refs(const struct btf *btf, const char *origin)
 	return 0;
 }
 
+/* Anonymous struct and union bodies print inline, nested in their parent's. */
+#define MAX_ANON_NESTING 16
+
+/* The anonymous struct/union a member of type id prints inline, or 0. */
+static uint32_t inline_body(const struct btf *btf, uint32_t id)
+{
+	for (int i = 0; i < 64 && id; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t)
+			return 0;
+		if (btf_is_composite(t))
+			return t->name_off ? 0 : id;
+		if (btf_is_array(t))
+			id = btf_array(t)->type;
+		else if (btf_is_mod(t))
+			id = t->type;
+		else
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * How deep anonymous bodies nest below the module's own type id (1 for a body without
+ * any): -1 when a body holds itself (a struct of infinite size, which no compiler
+ * emits) or nesting passes MAX_ANON_NESTING. memo: 0 unknown, UINT8_MAX on the path.
+ */
+static int anon_depth(const struct btf *btf, uint32_t id, uint32_t first, uint8_t *memo, int lvl)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	int deepest = 0;
+
+	if (id < first)
+		return 0; /* vmlinux's: read and printed with the image */
+	if (memo[id - first] == UINT8_MAX || lvl > MAX_ANON_NESTING)
+		return -1;
+	if (memo[id - first])
+		return memo[id - first];
+	memo[id - first] = UINT8_MAX;
+	for (uint16_t i = 0; i < btf_vlen(t); i++) {
+		uint32_t body = inline_body(btf, btf_members(t)[i].type);
+		int d = body ? anon_depth(btf, body, first, memo, lvl + 1) : 0;
+
+		if (d < 0)
+			return -1;
+		deepest = d > deepest ? d : deepest;
+	}
+	if (deepest + 1 > MAX_ANON_NESTING)
+		return -1;
+	memo[id - first] = (uint8_t)(deepest + 1);
+	return deepest + 1;
+}
+
+static int check_nesting(const struct btf *btf, const char *origin)
+{
+	uint32_t cnt = btf__type_cnt(btf), first = ks_btf_first_id(btf);
+	uint8_t *memo = calloc(cnt - first + 1, 1);
+	int ret = 0;
+
+	if (!memo)
+		abort();
+	for (uint32_t id = first; id < cnt && !ret; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_composite(t) && anon_depth(btf, id, first, memo, 0) < 0)
+			ret = ks_err(-EINVAL, "%s: type [%u] holds anonymous bodies nested more than %d "
+					      "deep, or itself",
+				     origin, id, MAX_ANON_NESTING);
+	}
+	free(memo);
+	return ret;
+}
+
 static int extract_module(const struct btf *base, const struct ks_kmod *m, struct ks_surface *out,
 			  int *has_btf)
 {
@@ -169,6 +244,8 @@ static int extract_module(const struct btf *base, const struct ks_kmod *m, struc
 	struct ks_surface_input in = {.btf = btf, .syms = &m->syms};
 
 	ret = check_refs(btf, m->origin);
+	if (!ret)
+		ret = check_nesting(btf, m->origin);
 	if (!ret)
 		ret = ks_surface_types(btf, out);
 	for (size_t i = 0; !ret && module_extractors[i]; i++)
@@ -194,11 +271,13 @@ static void module_one(void *arg, size_t i)
 {
 	struct mod_job *j = arg;
 
+	ks_phase_mute(1);
 	if (extract_module(j->base, &j->mods[i], &j->surf[i], &j->has_btf[i])) {
 		ks_surface_free(&j->surf[i]);
 		if (!(j->error[i] = strdup(ks_errmsg())))
 			abort();
 	}
+	ks_phase_mute(0);
 }
 
 /* One module's item, while merging. */
