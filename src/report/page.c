@@ -147,6 +147,18 @@ struct pair_result {
 	struct ks_changes ch;
 };
 
+/*
+ * A page's own pair verdicts beyond the differ's, where an image's modules were not
+ * ingested: the item lives in a module of one image and the other cannot say
+ * (PAIR_UNKNOWN), or neither image's vmlinux has it and a module might (PAIR_NO_MODULES).
+ */
+enum { PAIR_UNKNOWN = 100, PAIR_NO_MODULES };
+
+static int modules_missing(const struct ks_page *p, size_t i)
+{
+	return p->imgs->v[i].modules < 0 && module_kind(p->kind);
+}
+
 static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -154,7 +166,24 @@ static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_
 	if (r->status < 0)
 		return ks_err(r->status, "%s %s: cannot compare definitions: %s", p->kind, p->name,
 			      ks_errmsg());
+	if ((r->status == KS_PAIR_ADDED && modules_missing(p, ia) && where_of(p, ib)) ||
+	    (r->status == KS_PAIR_REMOVED && modules_missing(p, ib) && where_of(p, ia)))
+		r->status = PAIR_UNKNOWN;
+	else if (r->status == KS_PAIR_ABSENT_BOTH && (modules_missing(p, ia) || modules_missing(p, ib)))
+		r->status = PAIR_NO_MODULES;
 	return 0;
+}
+
+static const char *pair_status_name(int status)
+{
+	return status == PAIR_UNKNOWN ? "unknown" : status == PAIR_NO_MODULES ? "absent"
+									      : ks_pair_status_name(status);
+}
+
+/* What follows the two labels: why a verdict cannot be had. */
+static const char *pair_note(int status)
+{
+	return status == PAIR_UNKNOWN || status == PAIR_NO_MODULES ? " (modules not ingested)" : "";
 }
 
 static const char *pair_word(int status)
@@ -162,6 +191,10 @@ static const char *pair_word(int status)
 	switch (status) {
 	case KS_PAIR_ABSENT_BOTH:
 		return "Absent in both";
+	case PAIR_NO_MODULES:
+		return "Absent from vmlinux in both";
+	case PAIR_UNKNOWN:
+		return "Cannot compare";
 	case KS_PAIR_ADDED:
 		return "Added between";
 	case KS_PAIR_REMOVED:
@@ -175,6 +208,8 @@ static const char *pair_word(int status)
 
 static const char *pair_mark(int status)
 {
+	if (status == PAIR_UNKNOWN || status == PAIR_NO_MODULES)
+		return "❔";
 	return status == KS_PAIR_UNCHANGED || status == KS_PAIR_ABSENT_BOTH ? "✅" : "⚠️";
 }
 
@@ -268,10 +303,12 @@ static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 		if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 			break;
 		const char *col = r.status == KS_PAIR_UNCHANGED ? st->green
-				  : r.status == KS_PAIR_ABSENT_BOTH ? st->dim
-								     : st->yellow;
-		fprintf(out, "%s%s %s and %s %s%s\n", col, pair_word(r.status), g->m[a].label,
-			g->m[b].label, pair_mark(r.status), st->reset);
+				  : r.status == KS_PAIR_ABSENT_BOTH || r.status == PAIR_NO_MODULES ||
+					    r.status == PAIR_UNKNOWN
+				      ? st->dim
+				      : st->yellow;
+		fprintf(out, "%s%s %s and %s%s %s%s\n", col, pair_word(r.status), g->m[a].label,
+			g->m[b].label, pair_note(r.status), pair_mark(r.status), st->reset);
 		for (size_t c = 0; c < r.ch.n; c++) {
 			sb_reset(&sb);
 			ks_change_line(&r.ch.v[c], &sb);
@@ -340,8 +377,8 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			ks_group_pair(g, k, &a, &b);
 			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				goto out;
-			fprintf(out, "- %s **%s** and **%s** %s\n", pair_word(r.status),
-				g->m[a].label, g->m[b].label, pair_mark(r.status));
+			fprintf(out, "- %s **%s** and **%s**%s %s\n", pair_word(r.status),
+				g->m[a].label, g->m[b].label, pair_note(r.status), pair_mark(r.status));
 			for (size_t c = 0; c < r.ch.n; c++) {
 				sb_reset(&sb);
 				ks_change_line(&r.ch.v[c], &sb);
@@ -429,7 +466,7 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			json_object_set_new(jp, "to", json_string(p->imgs->v[g->m[b].img].ident.name));
 			json_object_set_new(jp, "from_label", json_string(g->m[a].label));
 			json_object_set_new(jp, "to_label", json_string(g->m[b].label));
-			json_object_set_new(jp, "status", json_string(ks_pair_status_name(r.status)));
+			json_object_set_new(jp, "status", json_string(pair_status_name(r.status)));
 			json_object_set_new(jp, "changes", json_changes(&r.ch));
 			json_array_append_new(pairs, jp);
 			ks_changes_free(&r.ch);

@@ -82,6 +82,10 @@ ks --db "$T/late.db" show struct kcopyd_job --group both >"$T/page"
 grep -q ': Absent from vmlinux; modules not ingested$' "$T/page" || { cat "$T/page"; fail "7.2 should say modules not ingested"; }
 grep -q ': ✅ in module dm_mod$' "$T/page" || { cat "$T/page"; fail "6.1 late modules"; }
 ks --db "$T/late.db" show syscall openat | grep -q '^7.2: ✅' || fail "syscall page"
+grep -q '^Cannot compare .* (modules not ingested) ❔$' "$T/page" || { cat "$T/page"; fail "pair verdict"; }
+# A diff does not call module items removed where the other image has no modules.
+ks --db "$T/late.db" diff 6.1.176-50-cloud-amd64-amd64 7.2.13-deb14-amd64-amd64 --kind struct >"$T/diff"
+! grep -q kcopyd_job "$T/diff" || fail "diff calls a module's struct removed"
 pass "modules not ingested, then added to the image"
 
 # 5. sid's linux-modules package (~110 MB; fetch it with `ksurf fetch --with-modules`),
