@@ -37,9 +37,30 @@ for deb in linux-image-6.1.0-50-cloud-amd64-unsigned_6.1.176-1_amd64.deb \
 	"linux-binary-unsigned-7.2.13+deb14-amd64_7.2.13-1_amd64.deb linux-base-7.2.13+deb14-amd64_7.2.13-1_amd64.deb"; do
 	args=()
 	for d in $deb; do args+=("$SHARED/debs/$d"); done
-	measure bash -c "rm -f $W/one.db*; '$KSURF' -q --db $W/one.db add ${args[*]}"
-	row "add .deb" "$(basename "${args[0]}")" "target ≤ 3 s"
+	measure bash -c "rm -f $W/one.db*; '$KSURF' -q --db $W/one.db add --no-modules ${args[*]}"
+	row "add .deb --no-modules" "$(basename "${args[0]}")" "target ≤ 3 s"
 done
+deb61=$SHARED/debs/linux-image-6.1.0-50-cloud-amd64-unsigned_6.1.176-1_amd64.deb
+measure bash -c "rm -f $W/one.db*; '$KSURF' -q --db $W/one.db add $deb61"
+row "add .deb with its 1121 modules" "$(basename "$deb61")" "modules: issue 3"
+
+# 1b. sid's linux-modules package (~110 MB, 4216 modules) added with its kernel, when at
+# hand (KSURF_MODULES_DEB, or ksurf fetch's cache); the growth of the dataset.
+mdeb=${KSURF_MODULES_DEB:-$(ls "${XDG_CACHE_HOME:-$HOME/.cache}"/ksurf/debs/linux-modules-7.2.13+deb14-amd64_*_amd64.deb 2>/dev/null | head -1)}
+if [ -n "$mdeb" ] && [ -f "$mdeb" ]; then
+	k72=("$SHARED/debs/linux-binary-unsigned-7.2.13+deb14-amd64_7.2.13-1_amd64.deb"
+		"$SHARED/debs/linux-base-7.2.13+deb14-amd64_7.2.13-1_amd64.deb")
+	reps=$REPS
+	REPS=${MOD_REPS:-3}
+	measure bash -c "rm -f $W/m.db*; '$KSURF' -q --db $W/m.db add ${k72[*]} $mdeb"
+	row "add linux-binary + linux-base + linux-modules" "7.2.13 amd64, 4216 modules" "target: modules add ≤ 60 s"
+	REPS=$reps
+	rm -f "$W"/n.db*
+	"$KSURF" -q --db "$W/n.db" add --no-modules "${k72[@]}"
+	with=$(stat -c %s "$W/m.db")
+	without=$(stat -c %s "$W/n.db")
+	echo "| dataset growth | 7.2.13 amd64 with vs without its modules | $(echo "($with - $without) / 1048576" | bc) MiB | – | $(echo "$without / 1048576" | bc) → $(echo "$with / 1048576" | bc) MiB |"
+fi
 
 # 2. add the reduced images (BTF + System.map + config), one by one.
 rm -f "$W"/all.db*

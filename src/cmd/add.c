@@ -11,21 +11,26 @@
 #include "cmd/cmd.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
+#include "surface/modules.h"
 #include "surface/surface.h"
 #include "util/clock.h"
 #include "util/err.h"
 
 static const char add_usage[] =
 	"usage: ksurf add PATH... [--name N] [--version V] [--revision R] [--flavor F]\n"
-	"                 [--arch A] [--distro D]\n"
-	"       ksurf add --running\n\n"
+	"                 [--arch A] [--distro D] [--no-modules]\n"
+	"       ksurf add --running [--no-modules]\n\n"
 	"Ingest kernel images into the dataset. PATH may be a Debian package (.deb/.ddeb;\n"
-	"linux-image-*, linux-binary-*, linux-base-*), a kernel (vmlinuz, bzImage, Image,\n"
-	"zImage, zboot, vmlinux ELF), raw BTF (/sys/kernel/btf/vmlinux, .btf, .btf.tar.xz),\n"
-	"a System.map or a kernel config, each optionally compressed. Files of one image\n"
-	"given together form one image; packages join by their release string.\n\n"
-	"  --running       the running kernel: /sys/kernel/btf/vmlinux, /proc/kallsyms,\n"
-	"                  /proc/config.gz or /boot/config-$(uname -r)\n"
+	"linux-image-*, linux-binary-*, linux-base-*, linux-modules-*), a kernel (vmlinuz,\n"
+	"bzImage, Image, zImage, zboot, vmlinux ELF), raw BTF (/sys/kernel/btf/vmlinux, .btf,\n"
+	".btf.tar.xz), a System.map or a kernel config, each optionally compressed, and kernel\n"
+	"modules (.ko[.xz|.zst|.gz], or a directory such as lib/modules/<release>). Files of\n"
+	"one image given together form one image; packages join by their release string.\n"
+	"Modules given with an image already in the dataset are added to it.\n\n"
+	"  --running       the running kernel: /sys/kernel/btf/vmlinux and its loaded modules,\n"
+	"                  /proc/kallsyms, /proc/config.gz or /boot/config-$(uname -r)\n"
+	"  --no-modules    leave the modules among the inputs aside (the image then says\n"
+	"                  its modules were not ingested)\n"
 	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
@@ -35,6 +40,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 	struct ks_surface surf = {0};
 	struct ks_image_new img = {0};
+	struct ks_module_stats ms = {0};
 	double t0 = ks_now();
 	struct btf *btf;
 	int64_t id;
@@ -54,10 +60,18 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		.arch = d->ident.arch,
 	};
 	ret = ks_surface_extract(&in, &surf);
-	btf__free(btf);
 	ks_phase("surface");
-	if (ret)
+	if (!ret && d->nmods) {
+		if (ctx->progress)
+			fprintf(stderr, "  extracting the surface of %zu modules...\n", d->nmods);
+		ret = ks_surface_modules(btf, d->mods, d->nmods, &surf, &ms);
+		ks_phase("surface: modules");
+	}
+	btf__free(btf);
+	if (ret) {
+		ks_surface_free(&surf);
 		return ks_err_ctx(ret, "%s", d->sources.buf);
+	}
 	img.ident = d->ident;
 	img.source = d->sources.buf;
 	img.content_hash = d->content_hash;
@@ -72,13 +86,24 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.config = &d->config;
 	img.config_source = d->config_source;
 	img.surface = &surf;
+	img.modules_given = d->modules_given;
+	img.mods = d->mods;
+	img.nmods = d->nmods;
+	img.modules_read = ms.modules;
+	img.modules_skipped = d->mods_skipped + ms.skipped;
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
 	if (ret == 1 || ret == 2)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
-		       ret == 2 ? "; the symbols or config it lacked were added" : "");
+		       ret == 2 ? "; the symbols, config or modules it lacked were added" : "");
+	else if (ret == 0 && d->modules_given)
+		printf("added %s: %u BTF types, %zu items (%zu from %zu modules%s), %zu symbols "
+		       "(%s), %zu config entries (%.2f s)\n",
+		       d->ident.name, d->btf_types, surf.n, ms.items, ms.modules,
+		       img.modules_skipped ? ", some skipped" : "", d->syms.n,
+		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
 	else if (ret == 0)
 		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
 		       "(%.2f s)\n",
@@ -141,6 +166,7 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		{"revision", required_argument, NULL, 'r'}, {"flavor", required_argument, NULL, 'f'},
 		{"arch", required_argument, NULL, 'a'},	   {"distro", required_argument, NULL, 'D'},
 		{"running", no_argument, NULL, 'R'},	   {"help", no_argument, NULL, 'h'},
+		{"no-modules", no_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ks_ingest_opts o = {0};
@@ -157,6 +183,7 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		case 'a': o.override.arch = optarg; break;
 		case 'D': o.override.distro = optarg; break;
 		case 'R': running = 1; break;
+		case 'M': o.no_modules = 1; break;
 		case 'h': fputs(add_usage, stdout); return 0;
 		default: fputs(add_usage, stderr); return KS_EXIT_USAGE;
 		}

@@ -109,6 +109,8 @@ static int run_pair(struct worker *w, size_t k)
 
 	if ((ret = image_defs(w, a, &in.a)) || (ret = image_defs(w, b, &in.b)))
 		return ret;
+	in.a_no_modules = r->v.imgs.v[a].modules < 0;
+	in.b_no_modules = r->v.imgs.v[b].modules < 0;
 	ret = ks_diff_surfaces(&in, &r->diffs[k]);
 	ks_def_cache_next_gen(w->cache);
 	if (ret)

@@ -85,6 +85,7 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 	int64_t *ids = calloc(n + 1, sizeof(*ids));
 	char **defs = calloc(n + 1, sizeof(*defs));
 	unsigned *dups = calloc(n + 1, sizeof(*dups));
+	char **where = calloc(n + 1, sizeof(*where)), **others = calloc(n + 1, sizeof(*others));
 	int ret, present = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -98,6 +99,8 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 		free(parent);
 	} else {
 		ret = ks_store_item_defs(v->st, pg->kind, pg->name, ids, n, defs, dups);
+		if (!ret)
+			ret = ks_store_item_where(v->st, pg->kind, pg->name, ids, n, where, others);
 	}
 	for (size_t i = 0; i < n; i++)
 		present += defs[i] != NULL;
@@ -106,7 +109,14 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 		goto out;
 	}
 	if (!ret && !present) {
-		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images", pg->kind, pg->name, n);
+		size_t nomods = 0;
+
+		for (size_t i = 0; i < n; i++)
+			nomods += v->imgs.v[i].modules < 0;
+		ret = ks_err(-ENOENT, "no %s named %s in any of the %zu images%s", pg->kind, pg->name, n,
+			     !nomods ? ""
+			     : nomods == n ? " (all ingested without their modules)"
+					   : " (some ingested without their modules)");
 		ks_cmd_fail();
 		suggest(v->st, pg->kind, pg->name);
 		ret = KS_EXIT_ERROR;
@@ -117,14 +127,21 @@ static int show_item(struct ks_ctx *ctx, struct ks_view *v, struct ks_page *pg, 
 		pg->groups = &v->groups;
 		pg->defs = defs;
 		pg->dups = dups;
+		pg->where = where;
+		pg->others = others;
 		ret = ks_report_page(stdout, pg, fmt, &ctx->style);
 	}
 	if (ret)
 		ret = ks_cmd_fail();
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(defs[i]);
+		free(where[i]);
+		free(others[i]);
+	}
 	free(defs);
+	free(where);
+	free(others);
 	free(dups);
 	free(ids);
 	return ret;

@@ -158,6 +158,12 @@ int ks_diff_surfaces(const struct ks_surface_diff_in *in, struct ks_surface_diff
 			}
 			i++;
 			j++;
+		} else if (ia < ib && want && in->b_no_modules && a->v[i].in_module) {
+			kc->unknown++;
+			i++;
+		} else if (ia > ib && want && in->a_no_modules && b->v[j].in_module) {
+			kc->unknown++;
+			j++;
 		} else if (ia < ib) {
 			if (want) {
 				kc->old++;

@@ -20,6 +20,7 @@
  * type t (so each row of the table counts items, as "changed" does). */
 struct ks_kind_counts {
 	size_t old, new, added, removed, changed, unchanged;
+	size_t unknown; /* in a module of one image, the other's modules not ingested */
 	size_t by_type[KS_CHG__COUNT];
 };
 
@@ -46,6 +47,9 @@ struct ks_surface_diff_in {
 	/* defs shared with other pairs of the run (NULL: a cache for this call only);
 	 * the caller moves it to its next generation between pairs */
 	struct ks_def_cache *cache;
+	/* The image was ingested without its modules: an item that lives in a module of
+	 * the other image is left out (counted in `unknown`), not added or removed. */
+	int a_no_modules, b_no_modules;
 };
 
 /* 0 or a negative errno (a def that cannot be read or parsed; the message names the item). */

@@ -211,6 +211,9 @@ static int read_sections(const char *origin, Elf *elf, struct ks_kernel *k)
 			}
 			k->btf_off = secs[i].sh_offset;
 			k->btf_size = secs[i].sh_size;
+		} else if (!strcmp(name, ".modinfo") && sec_bytes(k, &secs[i], &p)) {
+			k->modinfo_off = secs[i].sh_offset;
+			k->modinfo_size = secs[i].sh_size;
 		} else if (!strcmp(name, ".comment")) {
 			read_comment(k, &secs[i]);
 		} else if (secs[i].sh_type == SHT_SYMTAB && !symtab) {

@@ -10,10 +10,13 @@
 #include <archive_entry.h>
 #include <bpf/btf.h>
 #include <errno.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -147,6 +150,7 @@ struct pkg_ctx {
 	const char *input;
 	struct ks_pkg_info *info;
 	unsigned roles; /* bit per ks_part_role seen in this package */
+	int no_modules;
 };
 
 static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
@@ -155,6 +159,8 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	char origin[4096];
 	struct part *p;
 
+	if (m->role == KS_PART_MODULE && ctx->no_modules)
+		return 0;
 	snprintf(origin, sizeof(origin), "%s: %s", ctx->input, m->path);
 	p = part_new(ctx->ps, ctx->input, origin);
 	p->role = m->role;
@@ -166,22 +172,81 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	p->bytes.size = m->size;
 	if (p->release || ctx->info->version)
 		ks_identity_from_release(&p->pkg, p->release, ctx->info->version, ctx->info->arch);
-	/* Kernel, config and System.map: all an image takes from a package today. */
+	/* Without modules, kernel, config and System.map are all an image takes from a
+	 * package: the thousands of modules after them are then never decompressed. */
 	ctx->roles |= 1u << m->role;
-	if ((ctx->roles & (1u << KS_PART_KERNEL)) && (ctx->roles & (1u << KS_PART_CONFIG)) &&
-	    (ctx->roles & (1u << KS_PART_SYSMAP)))
+	if (ctx->no_modules && (ctx->roles & (1u << KS_PART_KERNEL)) &&
+	    (ctx->roles & (1u << KS_PART_CONFIG)) && (ctx->roles & (1u << KS_PART_SYSMAP)))
 		return KS_PKG_STOP;
 	return 0;
 }
 
-static int load_input(struct parts *ps, const char *input)
+/* A module file (or /sys/kernel/btf/<module>) as a part; its release from the path. */
+static int load_module(struct parts *ps, const char *input, const char *path)
+{
+	const char *lm = strstr(path, "lib/modules/");
+	struct part *p;
+	char *rel = NULL;
+	int ret;
+
+	if (lm && ks_pkg_member_role(lm, &rel) != KS_PART_MODULE) {
+		free(rel);
+		rel = NULL;
+	}
+	p = part_new(ps, input, path);
+	p->role = KS_PART_MODULE;
+	p->release = rel;
+	ret = ks_bytes_read_file(path, &p->bytes);
+	if (!ret && p->release)
+		ks_identity_from_release(&p->pkg, p->release, NULL, NULL);
+	return ret;
+}
+
+/* nftw has no context argument: the walk in progress. */
+static _Thread_local struct {
+	struct parts *ps;
+	const char *input;
+	int ret;
+} dir_walk;
+
+static int dir_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_F && ks_is_module_name(path))
+		dir_walk.ret = load_module(dir_walk.ps, dir_walk.input, path);
+	return dir_walk.ret;
+}
+
+/* A directory: every module below it (lib/modules/<release>/ or any tree of .ko files). */
+static int load_dir(struct parts *ps, const char *input)
+{
+	dir_walk.ps = ps;
+	dir_walk.input = input;
+	dir_walk.ret = 0;
+	if (nftw(input, dir_entry, 32, FTW_PHYS) < 0 && !dir_walk.ret)
+		return ks_err(-errno, "%s: %s", input, strerror(errno));
+	return dir_walk.ret;
+}
+
+static int is_sysfs_module(const char *input)
+{
+	return !strncmp(input, "/sys/kernel/btf/", 16) && strcmp(input + 16, "vmlinux");
+}
+
+static int load_input(struct parts *ps, const char *input, const struct ks_ingest_opts *o)
 {
 	struct ks_pkg_info info = {0};
-	struct pkg_ctx ctx = {ps, input, &info, 0};
+	struct pkg_ctx ctx = {ps, input, &info, 0, o->no_modules};
 	struct ks_bytes b, plain;
+	struct stat sb;
 	struct part *p;
 	int ret;
 
+	if (!stat(input, &sb) && S_ISDIR(sb.st_mode))
+		return o->no_modules ? 0 : load_dir(ps, input);
+	if (ks_is_module_name(input) || is_sysfs_module(input))
+		return o->no_modules ? 0 : load_module(ps, input, input);
 	ret = ks_pkg_read(input, &info, pkg_member, &ctx);
 	ks_pkg_info_free(&info);
 	if (ret != -ENOMSG)
@@ -220,6 +285,9 @@ void ks_image_data_free(struct ks_image_data *d)
 	ks_symtab_free(&d->syms);
 	ks_config_free(&d->config);
 	free(d->config_source);
+	for (size_t i = 0; i < d->nmods; i++)
+		ks_kmod_free(&d->mods[i]);
+	free(d->mods);
 }
 
 static void add_source(struct ks_image_data *d, const char *input)
@@ -443,8 +511,74 @@ static void choose_symbols(struct ks_image_data *d, int progress)
 	}
 }
 
+/* The module's bytes move to the image; they are read once every part has joined. */
+static void attach_module(struct ks_image_data *d, struct part *p)
+{
+	struct ks_kmod *m;
+
+	add_source(d, is_sysfs_module(p->input) ? "/sys/kernel/btf/<modules>" : p->input);
+	d->modules_given = 1;
+	d->mods = realloc(d->mods, (d->nmods + 1) * sizeof(*d->mods));
+	if (!d->mods)
+		abort();
+	m = &d->mods[d->nmods++];
+	memset(m, 0, sizeof(*m));
+	ks_symtab_init(&m->syms);
+	m->origin = p->origin;
+	p->origin = NULL;
+	m->raw = p->bytes;
+	p->bytes = (struct ks_bytes){0};
+}
+
+static int cmp_kmod(const void *a, const void *b)
+{
+	const struct ks_kmod *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * Read the image's modules on every core. One that cannot be read is reported and left
+ * out; one built for another release than the kernel's refuses the image (its split BTF
+ * would be read against the wrong base).
+ */
+static int read_modules(struct ks_image_data *d, int progress)
+{
+	size_t o = 0;
+	int ret = 0;
+
+	if (!d->nmods)
+		return 0;
+	if (progress)
+		fprintf(stderr, "  reading %zu modules...\n", d->nmods);
+	ks_kmods_read(d->mods, d->nmods);
+	for (size_t i = 0; i < d->nmods; i++) {
+		struct ks_kmod *m = &d->mods[i];
+
+		if (!ret && !m->error && m->vermagic && d->ident.release &&
+		    strcmp(m->vermagic, d->ident.release))
+			ret = ks_err(-EINVAL, "%s: module built for release %s (its vermagic), but the "
+					      "kernel is %s: modules of another build",
+				     m->origin, m->vermagic, d->ident.release);
+		if (m->error && !ret) {
+			ks_warn("%s; module skipped", m->error);
+			d->mods_skipped++;
+		}
+		if (m->error || ret) {
+			ks_kmod_free(m);
+			continue;
+		}
+		d->mods[o++] = *m;
+	}
+	d->nmods = o;
+	if (!ret && o)
+		qsort(d->mods, o, sizeof(*d->mods), cmp_kmod);
+	return ret;
+}
+
 static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 {
+	int ret;
 	struct btf *btf;
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 
@@ -456,6 +590,8 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 	btf__free(btf);
 	hash_hex(blob, d->kernel.btf_size, d->content_hash);
 	choose_symbols(d, o->progress);
+	if ((ret = read_modules(d, o->progress)))
+		return ret;
 	if (!d->ident.arch && d->kernel.arch[0])
 		d->ident.arch = strdup(d->kernel.arch);
 	ks_identity_override(&d->ident, &o->override);
@@ -498,6 +634,10 @@ static int join_parts(struct parts *ps, struct ks_image_data *imgs, size_t nimg)
 		}
 		p->image = k;
 		ks_identity_fill(&imgs[k].ident, &p->pkg);
+		if (p->role == KS_PART_MODULE) {
+			attach_module(&imgs[k], p);
+			continue;
+		}
 		add_source(&imgs[k], p->input);
 		int ret = p->role == KS_PART_CONFIG ? attach_config(&imgs[k], p)
 			  : p->role == KS_PART_SYSMAP ? attach_sysmap(&imgs[k], p)
@@ -523,7 +663,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 	for (size_t i = 0; i < n && !ret; i++) {
 		if (o->progress)
 			fprintf(stderr, "reading %s...\n", paths[i]);
-		ret = load_input(&ps, paths[i]);
+		ret = load_input(&ps, paths[i], o);
 	}
 	/* Kernels (or BTF blobs) found an image each. */
 	for (size_t i = 0; i < ps.n && !ret; i++) {
@@ -598,6 +738,22 @@ int ks_ingest_running_paths(char ***paths, size_t *n)
 	if (access("/proc/config.gz", R_OK) && rel && !access(bootcfg, R_OK))
 		v[k++] = strdup(bootcfg);
 	free(rel);
+	/* The loaded modules' split BTF, in a stable order. */
+	struct dirent **ents = NULL;
+	int nents = scandir("/sys/kernel/btf", &ents, NULL, alphasort);
+
+	for (int i = 0; i < nents; i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && is_sysfs_module(path)) {
+			if (!(v = realloc(v, (k + 2) * sizeof(*v))) || !(v[k++] = strdup(path)))
+				abort();
+			v[k] = NULL;
+		}
+		free(ents[i]);
+	}
+	free(ents);
 	*paths = v;
 	*n = k;
 	return 0;

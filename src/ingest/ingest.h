@@ -7,6 +7,7 @@
 #include "ingest/config.h"
 #include "ingest/identity.h"
 #include "ingest/kimage.h"
+#include "ingest/kmod.h"
 #include "ingest/symtab.h"
 #include "util/strbuf.h"
 
@@ -23,6 +24,11 @@ struct ks_image_data {
 	char *config_source;
 	char content_hash[65];	 /* SHA-256 hex of the BTF blob */
 	unsigned btf_types;
+	int modules_given;	 /* modules were among the inputs: the image has its modules */
+	struct ks_kmod *mods;	 /* the modules read, sorted by name (those that could not be
+				    read were reported and left out) */
+	size_t nmods;
+	size_t mods_skipped;	 /* modules reported and left out */
 };
 
 void ks_image_data_free(struct ks_image_data *d);
@@ -30,11 +36,15 @@ void ks_image_data_free(struct ks_image_data *d);
 struct ks_ingest_opts {
 	struct ks_identity override; /* non-NULL fields win over derived ones */
 	int progress;		     /* print progress lines on stderr */
+	int no_modules;		     /* leave the modules among the inputs aside */
 };
 
 /*
  * Turn input paths into images (SPEC §2): Debian packages, kernels of every packing,
- * raw BTF (plain or compressed, or inside a tar), System.map, config. Parts of one
+ * raw BTF (plain or compressed, or inside a tar), System.map, config, kernel modules
+ * (.ko[.xz|.zst|.gz] files, directories holding them, /sys/kernel/btf/<module>; read
+ * on every core, a module that cannot be read is reported and skipped, one built for
+ * another release refuses the image). Parts of one
  * image are joined by their release string, or, when they carry none, by being given
  * together with exactly one kernel. Returns 0 and an array of images, or a negative
  * errno with one line naming the input and what is wrong; nothing is returned half.
@@ -43,7 +53,8 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 		      struct ks_image_data **out, size_t *nout);
 
 /* The running kernel's inputs: /sys/kernel/btf/vmlinux, /proc/kallsyms when its
- * addresses are visible, /proc/config.gz or /boot/config-$(uname -r). */
+ * addresses are visible, /proc/config.gz or /boot/config-$(uname -r), and the split BTF
+ * of each loaded module in /sys/kernel/btf/. */
 int ks_ingest_running_paths(char ***paths, size_t *n);
 
 #endif

@@ -31,6 +31,7 @@ struct ks_kernel {
 				    ("gzip/raw-image" for Image.gz, "xz/raw-btf") */
 	char btf_found_by[32];	 /* "ELF .BTF section", "magic scan", "raw BTF file", or "" */
 	struct ks_symtab elf_syms; /* ELF .symtab when the image has one (n == 0 otherwise) */
+	size_t modinfo_off, modinfo_size; /* a module's .modinfo section; size 0 when none */
 	uint64_t base_addr;	 /* address of the image start (ELF: vaddr of the first PT_LOAD
 				    in the file; x86-64 links its per-CPU segment at 0) */
 };

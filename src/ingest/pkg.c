@@ -50,6 +50,8 @@ const char *ks_part_role_name(enum ks_part_role role)
 		return "sysmap";
 	case KS_PART_CONFIG:
 		return "config";
+	case KS_PART_MODULE:
+		return "module";
 	default:
 		return "none";
 	}
@@ -132,6 +134,10 @@ static enum ks_part_role modules_role(const char *rest, int dbg, char **release)
 
 	if (!slash || !is_release(rest, (size_t)(slash - rest)))
 		return KS_PART_NONE;
+	if (!dbg && ks_is_module_name(slash + 1)) {
+		*release = dup_release(rest, (size_t)(slash - rest));
+		return KS_PART_MODULE;
+	}
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && i < (dbg ? 1 : 6); i++) {
 		if (!strcmp(slash + 1, parts[i].file)) {
 			*release = dup_release(rest, (size_t)(slash - rest));
@@ -139,6 +145,20 @@ static enum ks_part_role modules_role(const char *rest, int dbg, char **release)
 		}
 	}
 	return KS_PART_NONE;
+}
+
+int ks_is_module_name(const char *path)
+{
+	static const char *const ends[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t e = strlen(ends[i]);
+
+		if (n > e && !strcmp(path + n - e, ends[i]) && path[n - e - 1] != '/')
+			return 1;
+	}
+	return 0;
 }
 
 static const char *strip_root(const char *path)

@@ -14,9 +14,10 @@ enum ks_part_role {
 	KS_PART_BTF,	 /* a raw BTF blob */
 	KS_PART_SYSMAP,	 /* System.map (may be Debian's stub) */
 	KS_PART_CONFIG,	 /* kernel config */
+	KS_PART_MODULE,	 /* a kernel module: .ko, .ko.xz, .ko.zst, .ko.gz, or its split BTF */
 };
 
-/* "kernel", "btf", "sysmap", "config", or "none" (also for values out of range). */
+/* "kernel", "btf", "sysmap", "config", "module", or "none" (also for values out of range). */
 const char *ks_part_role_name(enum ks_part_role role);
 
 /* The control data of a Debian package, when the input is one. */
@@ -46,7 +47,8 @@ typedef int (*ks_pkg_member_fn)(const struct ks_pkg_member *m, void *ctx);
  * nothing is unpacked to disk and only the members that matter are held in memory
  * (boot/vmlinuz-*, boot/vmlinux-*, boot/System.map-*, boot/config-*,
  * usr/lib/modules/<rel>/{vmlinuz,vmlinuz.unsigned,vmlinux,Image,System.map,config}, the
- * lib/ variants, and the vmlinux of -dbg packages under usr/lib/debug/). fn is called
+ * the modules below usr/lib/modules/<rel>/ (.ko, .ko.xz, .ko.zst, .ko.gz), the lib/
+ * variants, and the vmlinux of -dbg packages under usr/lib/debug/). fn is called
  * once per such member, in package order; symlinks and hard links are not members.
  * info (may be NULL) is reset first, so it must be zeroed or filled by an earlier call;
  * it is filled from control.tar, which comes before data.tar, so it is complete when fn
@@ -75,5 +77,8 @@ int ks_pkg_read_mem(const char *origin, const uint8_t *data, size_t size, struct
  * release string (malloc'ed, or NULL when the role is KS_PART_NONE; release may be NULL).
  */
 enum ks_part_role ks_pkg_member_role(const char *path, char **release);
+
+/* Whether a file name is a kernel module's: ends in .ko, .ko.xz, .ko.zst or .ko.gz. */
+int ks_is_module_name(const char *path);
 
 #endif

@@ -42,6 +42,9 @@ static int images_json(FILE *out, const struct ks_image_list *imgs, const struct
 		json_object_set_new(o, "config_entries", json_integer(r->nconfig));
 		json_object_set_new(o, "config_source", jstr(r->config_source));
 		json_object_set_new(o, "items", json_integer(r->nitems));
+		json_object_set_new(o, "modules",
+				    r->modules < 0 ? json_null() : json_integer(r->modules));
+		json_object_set_new(o, "modules_skipped", json_integer(r->modules_skipped));
 		json_object_set_new(o, "source", jstr(r->source));
 		json_object_set_new(o, "content_hash", jstr(r->content_hash));
 		json_object_set_new(o, "added_at", jstr(r->added_at));

@@ -54,6 +54,72 @@ static void put_evidence(FILE *out, json_t *def, const char *prefix)
 			fprintf(out, "%s%s\n", prefix, json_string_value(v));
 }
 
+/* Whether an item of this kind could live in a module (so an image without its modules
+ * cannot say it is absent). */
+static int module_kind(const char *kind)
+{
+	static const char *const kinds[] = {"struct", "union", "enum", "typedef", "func",
+					    "tracepoint", "kfunc", "field"};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i]))
+			return 1;
+	return 0;
+}
+
+/* "Absent", or "Absent from vmlinux; modules not ingested" where the image's modules
+ * could hold the item. */
+static const char *absent_word(const struct ks_page *p, size_t i)
+{
+	return p->imgs->v[i].modules < 0 && module_kind(p->kind)
+		       ? "Absent from vmlinux; modules not ingested"
+		       : "Absent";
+}
+
+static const char *where_of(const struct ks_page *p, size_t i)
+{
+	return p->where ? p->where[i] : NULL;
+}
+
+static const char *others_of(const struct ks_page *p, size_t i)
+{
+	return p->others ? p->others[i] : NULL;
+}
+
+/* "in module dm_mod", "in modules a, b, c and 12 more": at most three names. */
+static void where_words(const char *where, struct strbuf *sb)
+{
+	const char *p = where;
+	size_t n = 1, shown = 0;
+
+	for (const char *c = where; (c = strstr(c, ", ")); c += 2)
+		n++;
+	sb_add(sb, n == 1 ? "in module " : "in modules ");
+	while (p && shown < 3) {
+		const char *e = strstr(p, ", ");
+
+		if (shown)
+			sb_add(sb, ", ");
+		sb_addn(sb, p, e ? (size_t)(e - p) : strlen(p));
+		shown++;
+		p = e ? e + 2 : NULL;
+	}
+	if (n > shown)
+		sb_addf(sb, " and %zu more", n - shown);
+}
+
+/* The duplicates note: "(2 more definitions with this name[, in modules x, y]; the first
+ * is shown)". */
+static void dups_words(const struct ks_page *p, size_t i, struct strbuf *sb)
+{
+	sb_addf(sb, "(%u more definitions with this name", p->dups[i]);
+	if (others_of(p, i)) {
+		sb_add(sb, ", ");
+		where_words(others_of(p, i), sb);
+	}
+	sb_add(sb, "; the first is shown)");
+}
+
 /* One change as the line DepSurf's pages show ("Field added. sector_t write_offset"). */
 void ks_change_line(const struct ks_change *c, struct strbuf *sb)
 {
@@ -81,6 +147,18 @@ struct pair_result {
 	struct ks_changes ch;
 };
 
+/*
+ * A page's own pair verdicts beyond the differ's, where an image's modules were not
+ * ingested: the item lives in a module of one image and the other cannot say
+ * (PAIR_UNKNOWN), or neither image's vmlinux has it and a module might (PAIR_NO_MODULES).
+ */
+enum { PAIR_UNKNOWN = 100, PAIR_NO_MODULES };
+
+static int modules_missing(const struct ks_page *p, size_t i)
+{
+	return p->imgs->v[i].modules < 0 && module_kind(p->kind);
+}
+
 static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -88,7 +166,24 @@ static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_
 	if (r->status < 0)
 		return ks_err(r->status, "%s %s: cannot compare definitions: %s", p->kind, p->name,
 			      ks_errmsg());
+	if ((r->status == KS_PAIR_ADDED && modules_missing(p, ia) && where_of(p, ib)) ||
+	    (r->status == KS_PAIR_REMOVED && modules_missing(p, ib) && where_of(p, ia)))
+		r->status = PAIR_UNKNOWN;
+	else if (r->status == KS_PAIR_ABSENT_BOTH && (modules_missing(p, ia) || modules_missing(p, ib)))
+		r->status = PAIR_NO_MODULES;
 	return 0;
+}
+
+static const char *pair_status_name(int status)
+{
+	return status == PAIR_UNKNOWN ? "unknown" : status == PAIR_NO_MODULES ? "absent"
+									      : ks_pair_status_name(status);
+}
+
+/* What follows the two labels: why a verdict cannot be had. */
+static const char *pair_note(int status)
+{
+	return status == PAIR_UNKNOWN || status == PAIR_NO_MODULES ? " (modules not ingested)" : "";
 }
 
 static const char *pair_word(int status)
@@ -96,6 +191,10 @@ static const char *pair_word(int status)
 	switch (status) {
 	case KS_PAIR_ABSENT_BOTH:
 		return "Absent in both";
+	case PAIR_NO_MODULES:
+		return "Absent from vmlinux in both";
+	case PAIR_UNKNOWN:
+		return "Cannot compare";
 	case KS_PAIR_ADDED:
 		return "Added between";
 	case KS_PAIR_REMOVED:
@@ -109,6 +208,8 @@ static const char *pair_word(int status)
 
 static const char *pair_mark(int status)
 {
+	if (status == PAIR_UNKNOWN || status == PAIR_NO_MODULES)
+		return "❔";
 	return status == KS_PAIR_UNCHANGED || status == KS_PAIR_ABSENT_BOTH ? "✅" : "⚠️";
 }
 
@@ -139,6 +240,9 @@ static void put_c(FILE *out, const char *c)
 static int text_group(FILE *out, const struct ks_page *p, const struct ks_group *g,
 		      json_t **parsed, const struct ks_style *st)
 {
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_init(&sb);
 	fprintf(out, "\n%s%s%s\n", st->bold, g->name, st->reset);
 	for (size_t k = 0; k < g->n; k++) {
 		size_t i = g->m[k].img;
@@ -146,27 +250,38 @@ static int text_group(FILE *out, const struct ks_page *p, const struct ks_group 
 
 		fprintf(out, "%s%s%s: ", st->bold, g->m[k].label, st->reset);
 		if (!p->defs[i]) {
-			fprintf(out, "%sAbsent%s\n", st->red, st->reset);
+			fprintf(out, "%s%s%s\n", st->red, absent_word(p, i), st->reset);
 			continue;
 		}
 		fputs(p->dups[i] || def_status(parsed[i]) ? "⚠️ " : "✅ ", out);
 		if (def_status(parsed[i]))
 			fprintf(out, "%s%s%s ", st->yellow, def_status(parsed[i]), st->reset);
-		if (p->dups[i])
-			fprintf(out, "%s(%u more definitions with this name; the first is shown)%s ",
-				st->yellow, p->dups[i], st->reset);
+		if (p->dups[i]) {
+			sb_reset(&sb);
+			dups_words(p, i, &sb);
+			fprintf(out, "%s%s%s ", st->yellow, sb.buf, st->reset);
+		}
+		if (where_of(p, i)) {
+			sb_reset(&sb);
+			where_words(where_of(p, i), &sb);
+			fputs(sb.buf, out);
+		}
 		if (!p->all_defs && k > 0) {
 			size_t r = same_as(g, k);
 			size_t j = g->m[r].img;
 
 			if (p->defs[j] && !strcmp(p->defs[j], p->defs[i])) {
-				fprintf(out, "%ssame as %s%s\n", st->dim, g->m[r].label, st->reset);
+				fprintf(out, "%s%ssame as %s%s\n", where_of(p, i) ? "; " : "", st->dim,
+					g->m[r].label, st->reset);
 				continue;
 			}
 		}
+		if (where_of(p, i))
+			fputc('\n', out);
 		put_c(out, c ? c : "");
 		put_evidence(out, parsed[i], "    ");
 	}
+	sb_release(&sb);
 	return 0;
 }
 
@@ -188,10 +303,12 @@ static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 		if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 			break;
 		const char *col = r.status == KS_PAIR_UNCHANGED ? st->green
-				  : r.status == KS_PAIR_ABSENT_BOTH ? st->dim
-								     : st->yellow;
-		fprintf(out, "%s%s %s and %s %s%s\n", col, pair_word(r.status), g->m[a].label,
-			g->m[b].label, pair_mark(r.status), st->reset);
+				  : r.status == KS_PAIR_ABSENT_BOTH || r.status == PAIR_NO_MODULES ||
+					    r.status == PAIR_UNKNOWN
+				      ? st->dim
+				      : st->yellow;
+		fprintf(out, "%s%s %s and %s%s %s%s\n", col, pair_word(r.status), g->m[a].label,
+			g->m[b].label, pair_note(r.status), pair_mark(r.status), st->reset);
 		for (size_t c = 0; c < r.ch.n; c++) {
 			sb_reset(&sb);
 			ks_change_line(&r.ch.v[c], &sb);
@@ -225,14 +342,24 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			size_t i = g->m[k].img;
 
 			fprintf(out, "### %s %s%s%s\n\n", g->m[k].label,
-				!p->defs[i] ? "Absent" : p->dups[i] || def_status(parsed[i]) ? "⚠️" : "✅",
+				!p->defs[i] ? absent_word(p, i)
+				: p->dups[i] || def_status(parsed[i]) ? "⚠️"
+								       : "✅",
 				p->defs[i] && def_status(parsed[i]) ? " " : "",
 				p->defs[i] && def_status(parsed[i]) ? def_status(parsed[i]) : "");
 			if (!p->defs[i])
 				continue;
-			if (p->dups[i])
-				fprintf(out, "%u more definitions with this name; the first is shown.\n\n",
-					p->dups[i]);
+			if (where_of(p, i)) {
+				sb_reset(&sb);
+				where_words(where_of(p, i), &sb);
+				sb.buf[0] = 'I';
+				fprintf(out, "%s.\n\n", sb.buf);
+			}
+			if (p->dups[i]) {
+				sb_reset(&sb);
+				dups_words(p, i, &sb);
+				fprintf(out, "%s.\n\n", sb.buf);
+			}
 			if (!p->all_defs && k > 0 && p->defs[g->m[same_as(g, k)].img] &&
 			    !strcmp(p->defs[g->m[same_as(g, k)].img], p->defs[i])) {
 				fprintf(out, "Same as %s.\n\n", g->m[same_as(g, k)].label);
@@ -250,8 +377,8 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			ks_group_pair(g, k, &a, &b);
 			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				goto out;
-			fprintf(out, "- %s **%s** and **%s** %s\n", pair_word(r.status),
-				g->m[a].label, g->m[b].label, pair_mark(r.status));
+			fprintf(out, "- %s **%s** and **%s**%s %s\n", pair_word(r.status),
+				g->m[a].label, g->m[b].label, pair_note(r.status), pair_mark(r.status));
 			for (size_t c = 0; c < r.ch.n; c++) {
 				sb_reset(&sb);
 				ks_change_line(&r.ch.v[c], &sb);
@@ -319,6 +446,10 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			json_object_set_new(ji, "label", json_string(g->m[k].label));
 			json_object_set_new(ji, "status", json_string(p->defs[i] ? "present" : "absent"));
 			json_object_set_new(ji, "duplicates", json_integer(p->dups[i]));
+			json_object_set_new(ji, "module", json_str_or_null(where_of(p, i)));
+			json_object_set_new(ji, "others", json_str_or_null(others_of(p, i)));
+			json_object_set_new(ji, "modules_ingested",
+					    json_boolean(p->imgs->v[i].modules >= 0));
 			json_object_set(ji, "def", parsed[i] ? parsed[i] : json_null());
 			json_array_append_new(ims, ji);
 		}
@@ -335,7 +466,7 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			json_object_set_new(jp, "to", json_string(p->imgs->v[g->m[b].img].ident.name));
 			json_object_set_new(jp, "from_label", json_string(g->m[a].label));
 			json_object_set_new(jp, "to_label", json_string(g->m[b].label));
-			json_object_set_new(jp, "status", json_string(ks_pair_status_name(r.status)));
+			json_object_set_new(jp, "status", json_string(pair_status_name(r.status)));
 			json_object_set_new(jp, "changes", json_changes(&r.ch));
 			json_array_append_new(pairs, jp);
 			ks_changes_free(&r.ch);

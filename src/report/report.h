@@ -35,6 +35,9 @@ struct ks_page {
 	const struct ks_group *const *only; /* NULL-terminated, or NULL for all */
 	char *const *defs;
 	const unsigned *dups;
+	char *const *where;  /* per image: the modules the item lives in, NULL for vmlinux
+				(the array may be NULL: all vmlinux) */
+	char *const *others; /* per image: modules defining it differently, or NULL */
 	int all_defs;
 };
 int ks_report_page(FILE *out, const struct ks_page *page, enum ks_format fmt,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ingest/config.h"
+#include "ingest/kmod.h"
 #include "ingest/symtab.h"
 #include "surface/surface.h"
 #include "util/clock.h"
@@ -18,7 +19,8 @@
 static const char list_sql[] =
 	"SELECT i.id, i.name, i.version, i.revision, i.flavor, i.arch, i.distro, i.release,"
 	" i.source, i.content_hash, i.packing, i.btf_found_by, i.btf_endian, i.btf_types,"
-	" length(b.data), i.sym_source, i.nsyms, i.config_source, i.nconfig, i.nitems, i.added_at"
+	" length(b.data), i.sym_source, i.nsyms, i.config_source, i.nconfig, i.nitems, i.added_at,"
+	" coalesce(i.modules, -1), coalesce(i.modules_skipped, 0)"
 	" FROM image i LEFT JOIN btf b ON b.image_id = i.id ORDER BY i.name";
 
 int ks_store_images(struct ks_store *st, struct ks_image_list *out)
@@ -62,6 +64,8 @@ int ks_store_images(struct ks_store *st, struct ks_image_list *out)
 		r->nconfig = sqlite3_column_int64(s, 18);
 		r->nitems = sqlite3_column_int64(s, 19);
 		r->added_at = ks_db_col_text(s, 20);
+		r->modules = sqlite3_column_int64(s, 21);
+		r->modules_skipped = sqlite3_column_int64(s, 22);
 	}
 	if (rc != SQLITE_DONE)
 		ret = ks_db_fail(st, "cannot list images");
@@ -208,6 +212,7 @@ static int load_items(struct ks_store *st, struct known_item **out, size_t *n, s
 struct link {
 	int64_t item_id, def_id;
 	unsigned dups;
+	const char *module, *others;
 };
 
 static int cmp_link(const void *a, const void *b)
@@ -261,7 +266,8 @@ static int def_id_of(struct ks_store *st, sqlite3_stmt *get, sqlite3_stmt *put,
  * Item and def ids are shared across images: identical definitions are stored once.
  * Links go in sorted by item id, so both of image_item's B-trees grow in order.
  */
-static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface *surf)
+static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface *surf,
+			int modules_only)
 {
 	sqlite3_stmt *item_put = NULL, *def_get = NULL, *def_put = NULL, *link = NULL;
 	struct link *links = ks_xrealloc_array(NULL, surf->n, sizeof(*links));
@@ -275,26 +281,37 @@ static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface
 	    (ret = ks_db_prepare(st, "INSERT INTO item(kind, name) VALUES(?, ?)", &item_put)) ||
 	    (ret = ks_db_prepare(st, "SELECT id FROM def WHERE hash = ?", &def_get)) ||
 	    (ret = ks_db_prepare(st, "INSERT INTO def(hash, body) VALUES(?, ?)", &def_put)) ||
-	    (ret = ks_db_prepare(st, "INSERT INTO image_item(image_id, item_id, def_id, dups)"
-				     " VALUES(?, ?, ?, ?)",
+	    (ret = ks_db_prepare(st, "INSERT INTO image_item(image_id, item_id, def_id, dups,"
+				     " module, others) VALUES(?, ?, ?, ?, ?, ?)",
 				 &link)))
 		goto out;
+	size_t nl = 0;
+
 	for (size_t i = 0; i < surf->n && !ret; i++) {
 		const struct ks_item *it = &surf->items[i];
+		struct link *l = &links[nl];
 
-		links[i].dups = it->dup_count;
-		ret = item_id_of(st, item_put, known, nknown, it, &links[i].item_id);
+		/* Modules added to an image already present: vmlinux's items are there. */
+		if (modules_only && !it->module)
+			continue;
+		nl++;
+		l->dups = it->dup_count;
+		l->module = it->module;
+		l->others = it->others;
+		ret = item_id_of(st, item_put, known, nknown, it, &l->item_id);
 		if (!ret)
-			ret = def_id_of(st, def_get, def_put, it, &links[i].def_id);
+			ret = def_id_of(st, def_get, def_put, it, &l->def_id);
 	}
 	if (ret)
 		goto out;
-	qsort(links, surf->n, sizeof(*links), cmp_link);
-	for (size_t i = 0; i < surf->n; i++) {
+	qsort(links, nl, sizeof(*links), cmp_link);
+	for (size_t i = 0; i < nl; i++) {
 		sqlite3_bind_int64(link, 1, id);
 		sqlite3_bind_int64(link, 2, links[i].item_id);
 		sqlite3_bind_int64(link, 3, links[i].def_id);
 		sqlite3_bind_int64(link, 4, links[i].dups);
+		sqlite3_bind_text(link, 5, links[i].module, -1, SQLITE_STATIC);
+		sqlite3_bind_text(link, 6, links[i].others, -1, SQLITE_STATIC);
 		if (sqlite3_step(link) != SQLITE_DONE) {
 			ret = ks_db_fail(st, "cannot link item");
 			goto out;
@@ -329,21 +346,58 @@ static int note_part(struct ks_store *st, int64_t id, const char *sql, const cha
 	return ret;
 }
 
+/* The image's modules: their rows, and the count on the image (NULL: not ingested). */
+static int insert_modules(struct ks_store *st, int64_t id, const struct ks_image_new *img)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, "INSERT OR IGNORE INTO module(image_id, name, source, btf_size,"
+				     " nsyms) VALUES(?, ?, ?, ?, ?)",
+				 &s)))
+		return ret;
+	for (size_t i = 0; i < img->nmods && !ret; i++) {
+		const struct ks_kmod *m = &img->mods[i];
+
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, m->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, (int64_t)m->btf.size);
+		sqlite3_bind_int64(s, 5, (int64_t)m->syms.n);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			ret = ks_db_fail(st, "cannot store module");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (ret || (ret = ks_db_prepare(st, "UPDATE image SET modules = ?, modules_skipped = ?,"
+					    " nitems = (SELECT count(*) FROM image_item"
+					    " WHERE image_id = ?3) WHERE id = ?3",
+					&s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, (int64_t)img->modules_read);
+	sqlite3_bind_int64(s, 2, (int64_t)img->modules_skipped);
+	sqlite3_bind_int64(s, 3, id);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
+	sqlite3_finalize(s);
+	return ret;
+}
+
 /* An existing image with the same content: fill in only what it lacks. Returns how
- * many parts (symbols, config) were added, or a negative errno. */
+ * many parts (symbols, config, modules) were added, or a negative errno. */
 static int complete_image(struct ks_store *st, int64_t id, const struct ks_image_new *img)
 {
 	sqlite3_stmt *s;
-	int has_syms = 0, has_cfg = 0, ret;
+	int has_syms = 0, has_cfg = 0, has_mods = 0, ret;
 
-	if ((ret = ks_db_prepare(st, "SELECT sym_source IS NOT NULL, config_source IS NOT NULL"
-				     " FROM image WHERE id = ?",
+	if ((ret = ks_db_prepare(st, "SELECT sym_source IS NOT NULL, config_source IS NOT NULL,"
+				     " modules IS NOT NULL FROM image WHERE id = ?",
 				 &s)))
 		return ret;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		has_syms = sqlite3_column_int(s, 0);
 		has_cfg = sqlite3_column_int(s, 1);
+		has_mods = sqlite3_column_int(s, 2);
 	}
 	sqlite3_finalize(s);
 	int added = 0;
@@ -359,6 +413,12 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 		if ((ret = insert_config(st, id, img->config)) ||
 		    (ret = note_part(st, id, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
 				     img->config_source, img->config->n)))
+			return ret;
+		added++;
+	}
+	if (!has_mods && img->modules_given) {
+		if ((img->surface && (ret = insert_items(st, id, img->surface, 1))) ||
+		    (ret = insert_modules(st, id, img)))
 			return ret;
 		added++;
 	}
@@ -480,7 +540,9 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 	ks_phase("store: symbols");
 	if (img->config && img->config->n && (ret = insert_config(st, id, img->config)))
 		goto fail;
-	if (img->surface && (ret = insert_items(st, id, img->surface)))
+	if (img->surface && (ret = insert_items(st, id, img->surface, 0)))
+		goto fail;
+	if (img->modules_given && (ret = insert_modules(st, id, img)))
 		goto fail;
 	ks_phase("store: config, items");
 commit:

@@ -47,6 +47,45 @@ int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
 	return ret;
 }
 
+int ks_store_item_where(struct ks_store *st, const char *kind, const char *name,
+			const int64_t *ids, size_t n, char **where, char **others)
+{
+	sqlite3_stmt *s;
+	int rc, ret;
+
+	for (size_t i = 0; i < n; i++) {
+		where[i] = NULL;
+		if (others)
+			others[i] = NULL;
+	}
+	if ((ret = ks_db_prepare(st,
+				 "SELECT t.image_id, t.module, t.others FROM item i"
+				 " JOIN image_item t ON t.item_id = i.id"
+				 " WHERE i.kind = ? AND i.name = ?",
+				 &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+
+		for (size_t i = 0; i < n; i++) {
+			if (ids[i] != id)
+				continue;
+			free(where[i]);
+			where[i] = ks_db_col_text(s, 1);
+			if (others) {
+				free(others[i]);
+				others[i] = ks_db_col_text(s, 2);
+			}
+		}
+	}
+	if (rc != SQLITE_DONE)
+		ret = ks_db_fail(st, "cannot read item");
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int ks_store_item_names(struct ks_store *st, const char *kind, const char *like, char ***names,
 			size_t *n)
 {

@@ -28,7 +28,8 @@ static const char schema_sql[] =
 	"  sym_source TEXT, config_source TEXT,\n"
 	"  nsyms INTEGER NOT NULL DEFAULT 0, nconfig INTEGER NOT NULL DEFAULT 0,\n"
 	"  nitems INTEGER NOT NULL DEFAULT 0,\n"
-	"  added_at TEXT NOT NULL);\n"
+	"  added_at TEXT NOT NULL,\n"
+	"  modules INTEGER, modules_skipped INTEGER);\n"
 	"CREATE TABLE IF NOT EXISTS btf(\n"
 	"  image_id INTEGER PRIMARY KEY REFERENCES image(id) ON DELETE CASCADE,\n"
 	"  data BLOB NOT NULL);\n"
@@ -59,12 +60,28 @@ static const char schema_sql[] =
 	"  item_id INTEGER NOT NULL REFERENCES item(id),\n"
 	"  def_id INTEGER NOT NULL REFERENCES def(id),\n"
 	"  dups INTEGER NOT NULL DEFAULT 0,\n"
+	"  module TEXT, others TEXT,\n"
 	"  PRIMARY KEY(image_id, item_id)) WITHOUT ROWID;\n"
 	"CREATE INDEX IF NOT EXISTS image_item_by_item ON image_item(item_id, image_id);\n"
+	"CREATE TABLE IF NOT EXISTS module(\n"
+	"  image_id INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  source TEXT NOT NULL,\n"
+	"  btf_size INTEGER NOT NULL,\n"
+	"  nsyms INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(image_id, name, source)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS grp(\n"
 	"  name TEXT PRIMARY KEY,\n"
 	"  pairing TEXT NOT NULL CHECK(pairing IN ('version', 'variant')),\n"
 	"  images TEXT NOT NULL);\n";
+
+/* Version 1 knew no modules: its images are images without their modules. */
+static const char migrate_1_2[] =
+	"ALTER TABLE image ADD COLUMN modules INTEGER;\n"
+	"ALTER TABLE image ADD COLUMN modules_skipped INTEGER;\n"
+	"ALTER TABLE image_item ADD COLUMN module TEXT;\n"
+	"ALTER TABLE image_item ADD COLUMN others TEXT;\n"
+	"UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";
 
 int ks_schema_apply(struct ks_store *st)
 {
@@ -74,10 +91,18 @@ int ks_schema_apply(struct ks_store *st)
 	ret = ks_db_exec(st, "BEGIN IMMEDIATE");
 	if (ret)
 		return ret;
+	ver = ks_db_meta_get(st, "schema_version");
+	if (ver && atoi(ver) == 1 && st->writable) {
+		if ((ret = ks_db_exec(st, migrate_1_2))) {
+			free((char *)ver);
+			goto fail;
+		}
+		free((char *)ver);
+		ver = ks_db_meta_get(st, "schema_version");
+	}
 	ret = ks_db_exec(st, schema_sql);
 	if (ret)
 		goto fail;
-	ver = ks_db_meta_get(st, "schema_version");
 	if (!ver) {
 		char buf[16];
 

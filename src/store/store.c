@@ -148,8 +148,9 @@ int ks_store_open(const char *path, int mode, struct ks_store **out)
 		}
 		if (atoi(ver) != KS_SCHEMA_VERSION) {
 			ret = ks_err(-EPROTO,
-				     "%s: dataset schema version %s, this ksurf reads version %d",
-				     path, ver, KS_SCHEMA_VERSION);
+				     "%s: dataset schema version %s, this ksurf reads version %d%s",
+				     path, ver, KS_SCHEMA_VERSION,
+				     atoi(ver) == 1 ? " (any `ksurf add` to it upgrades version 1)" : "");
 			free(ver);
 			goto fail;
 		}

@@ -11,6 +11,7 @@ struct ks_store;
 struct ks_symtab;
 struct ks_surface;
 struct ks_config;
+struct ks_kmod;
 
 /*
  * The dataset: one SQLite file (schema in schema.c and docs/dataset.md). Opened in WAL
@@ -39,6 +40,8 @@ struct ks_image_row {
 	int64_t nconfig;
 	int64_t nitems;
 	char *added_at;
+	int64_t modules;	 /* modules ingested with the image; -1: its modules were not */
+	int64_t modules_skipped; /* modules reported unreadable and left out */
 };
 
 struct ks_image_list {
@@ -68,11 +71,17 @@ struct ks_image_new {
 	const struct ks_config *config; /* may be NULL */
 	const char *config_source;
 	const struct ks_surface *surface;
+	int modules_given;		 /* the image comes with its modules (mods may be empty) */
+	const struct ks_kmod *mods;	 /* the modules read (listed in the dataset) */
+	size_t nmods;
+	size_t modules_read;		 /* of them, those whose items are in surface */
+	size_t modules_skipped;
 };
 
 /*
  * Write one image in one transaction. If an image with the same content hash exists:
- * return 1 ("already present"), or 2 when symbols/config it lacked were filled in; if
+ * return 1 ("already present"), or 2 when symbols, config or modules it lacked were
+ * filled in; if
  * the name is taken by other content, fail with -EEXIST. 0 when added.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
@@ -81,6 +90,12 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
  * when absent. dups[i] receives the duplicate count (may be NULL). */
 int ks_store_item_defs(struct ks_store *st, const char *kind, const char *name,
 		       const int64_t *ids, size_t n, char **defs, unsigned *dups);
+
+/* Where item kind/name lives in each image of `ids`: where[i] NULL for vmlinux or when
+ * absent, else the modules carrying its definition (malloc'ed, ", "-separated); others[i]
+ * (may be NULL) the modules that define it differently, or NULL. */
+int ks_store_item_where(struct ks_store *st, const char *kind, const char *name,
+			const int64_t *ids, size_t n, char **where, char **others);
 
 /* Item names of a kind in any image, matching a LIKE-pattern (or all when NULL). */
 int ks_store_item_names(struct ks_store *st, const char *kind, const char *like, char ***names,

@@ -133,7 +133,8 @@ int ks_store_image_defs(struct ks_store *st, const struct ks_item_table *t, int6
 
 	memset(out, 0, sizeof(*out));
 	if ((ret = ks_db_prepare(st,
-				 "SELECT item_id, def_id, dups FROM image_item WHERE image_id = ?"
+				 "SELECT item_id, def_id, dups, module IS NOT NULL FROM image_item"
+				 " WHERE image_id = ?"
 				 " ORDER BY item_id",
 				 &s)))
 		return ret;
@@ -151,6 +152,7 @@ int ks_store_image_defs(struct ks_store *st, const struct ks_item_table *t, int6
 		out->v[out->n].item = (uint32_t)i;
 		out->v[out->n].def = sqlite3_column_int64(s, 1);
 		out->v[out->n].dups = (uint32_t)sqlite3_column_int(s, 2);
+		out->v[out->n].in_module = sqlite3_column_int(s, 3);
 		if (out->n && out->v[out->n - 1].item >= (uint32_t)i)
 			sorted = 0;
 		out->n++;

@@ -41,6 +41,7 @@ struct ks_image_def {
 	uint32_t item;
 	uint32_t dups;
 	int64_t def;
+	int in_module; /* the item lives in a module of the image, not in vmlinux */
 };
 struct ks_image_defs {
 	struct ks_image_def *v;

@@ -234,7 +234,7 @@ static int join(struct ks_proto_ctx *c, const struct ks_func_index *fx, const st
 		else
 			sb_addn(&name, s[a].name, s[a].base);
 		ret = put_func(c, name.buf, r <= 0 ? fx->v[i].id : 0, (unsigned)(j > i ? j - i - 1 : 0),
-			       s + a, b - a, symbols_known, out);
+			       s ? s + a : NULL, b - a, symbols_known, out);
 		i = j;
 		a = b;
 	}

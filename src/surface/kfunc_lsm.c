@@ -106,7 +106,7 @@ static size_t kfuncs_tagged(const struct btf *btf, struct name *v)
 	uint32_t cnt = btf__type_cnt(btf);
 	size_t n = 0;
 
-	for (uint32_t id = 1; id < cnt; id++) {
+	for (uint32_t id = ks_btf_first_id(btf); id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id), *f;
 		const char *tag, *fname;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/cdecl.h"
+#include "surface/surface.h"
 #include "util/err.h"
 #include "util/jsonw.h"
 
@@ -38,7 +39,7 @@ int ks_func_index_build(const struct btf *btf, struct ks_func_index *idx)
 	idx->v = malloc(sizeof(*idx->v) * (cnt ? cnt : 1));
 	if (!idx->v)
 		return ks_err(-ENOMEM, "BTF functions: out of memory");
-	for (uint32_t id = 1; id < cnt; id++) {
+	for (uint32_t id = ks_btf_first_id(btf); id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
 

@@ -2,6 +2,7 @@
 /* The whole surface of an image: types, then every extractor of the registry. */
 #include "surface/surface.h"
 
+#include <bpf/btf.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -32,6 +33,13 @@ static const struct {
 	{"surface: syscalls", ks_surface_syscalls},
 	{NULL, NULL},
 };
+
+uint32_t ks_btf_first_id(const struct btf *btf)
+{
+	const struct btf *base = btf__base_btf(btf);
+
+	return base ? btf__type_cnt(base) : 1;
+}
 
 void ks_surface_push(struct ks_surface *s, enum ks_kind kind, const char *name, char *def,
 		     unsigned dup_count)
@@ -82,6 +90,8 @@ static void drop_duplicates(struct ks_surface *s)
 			s->dup_total++;
 			free(s->items[i].name);
 			free(s->items[i].def);
+			free(s->items[i].module);
+			free(s->items[i].others);
 			continue;
 		}
 		s->items[o++] = s->items[i];

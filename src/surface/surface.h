@@ -44,6 +44,10 @@ struct ks_item {
 	uint8_t hash[32];   /* SHA-256 of def */
 	unsigned dup_count; /* how many other named types of this kind+name were dropped
 			       (first wins) */
+	char *module;	    /* where it lives: NULL for vmlinux, else the modules whose
+			       definition this is, ", "-separated ("dm_mod") */
+	char *others;	    /* modules that define the name differently (counted in
+			       dup_count), ", "-separated, or NULL */
 };
 
 struct ks_surface {
@@ -78,6 +82,12 @@ int ks_surface_extract(const struct ks_surface_input *in, struct ks_surface *out
 /* Append one item; def (canonical JSON, see docs/defs.md) becomes the surface's. */
 void ks_surface_push(struct ks_surface *s, enum ks_kind kind, const char *name, char *def,
 		     unsigned dup_count);
+
+/*
+ * The first type id an extractor looks at: 1 for a kernel's BTF; for a module's split
+ * BTF the first of its own types, so the base (vmlinux) types are not extracted again.
+ */
+uint32_t ks_btf_first_id(const struct btf *btf);
 
 /* SHA-256 of each item's def into its hash. */
 void ks_surface_hash(struct ks_item *items, size_t n);

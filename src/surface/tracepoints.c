@@ -62,7 +62,7 @@ static void index_btf(const struct btf *btf, struct btf_index *ix)
 	uint32_t n = btf__type_cnt(btf);
 
 	memset(ix, 0, sizeof(*ix));
-	for (uint32_t id = 1; id < n; id++) {
+	for (uint32_t id = ks_btf_first_id(btf); id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name = btf__name_by_offset(btf, t->name_off);
 

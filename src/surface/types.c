@@ -454,7 +454,7 @@ static int collect(struct ctx *c, struct cand **out, size_t *n_out)
 		free(v);
 		return ks_err(-ENOMEM, "BTF: out of memory");
 	}
-	for (uint32_t id = 1; id < n; id++) {
+	for (uint32_t id = ks_btf_first_id(c->btf); id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(c->btf, id);
 		int kind = item_kind(t);
 		const char *name;
@@ -532,6 +532,8 @@ void ks_surface_free(struct ks_surface *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->items[i].name);
 		free(s->items[i].def);
+		free(s->items[i].module);
+		free(s->items[i].others);
 	}
 	free(s->items);
 	memset(s, 0, sizeof(*s));

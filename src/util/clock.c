@@ -13,12 +13,21 @@ double ks_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static _Thread_local int muted;
+
+void ks_phase_mute(int mute)
+{
+	muted = mute;
+}
+
 void ks_phase(const char *name)
 {
 	static int enabled = -1;
 	static double last;
 	double t;
 
+	if (muted)
+		return;
 	if (enabled < 0)
 		enabled = getenv("KSURF_TIMING") != NULL;
 	if (!enabled)

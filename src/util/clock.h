@@ -12,4 +12,8 @@ double ks_now(void);
  */
 void ks_phase(const char *name);
 
+/* Mute (1) or unmute (0) ks_phase on the calling thread: the per-module phases of
+ * thousands of modules extracted on every core would only be noise. */
+void ks_phase_mute(int mute);
+
 #endif

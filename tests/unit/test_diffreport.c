@@ -60,8 +60,8 @@ TEST(surfaces)
 {
 	struct ks_item_table t;
 	/* a: zz(S1) aa(S1) e(S1) mm(S1); b: zz(S2) aa(S1) f(S1) mm(S1B) */
-	struct ks_image_def av[] = {{0, 0, 1}, {1, 0, 1}, {2, 0, 1}, {4, 0, 1}};
-	struct ks_image_def bv[] = {{0, 0, 2}, {1, 0, 1}, {3, 0, 1}, {4, 0, 3}};
+	struct ks_image_def av[] = {{0, 0, 1, 0}, {1, 0, 1, 0}, {2, 0, 1, 0}, {4, 0, 1, 0}};
+	struct ks_image_def bv[] = {{0, 0, 2, 0}, {1, 0, 1, 0}, {3, 0, 1, 0}, {4, 0, 3, 0}};
 	struct ks_image_defs a = {av, 4}, b = {bv, 4};
 	struct ks_surface_diff_in in = {.a = &a, .b = &b, .fetch = fetch};
 	struct ks_surface_diff d;
@@ -122,8 +122,8 @@ TEST(many_tasks)
 
 	for (uint32_t i = 0; i < N; i++) {
 		ids[i] = i + 1;
-		av[i] = (struct ks_image_def){i, 0, 1};
-		bv[i] = (struct ks_image_def){i, 0, i % 2 ? 2 : 3};
+		av[i] = (struct ks_image_def){i, 0, 1, 0};
+		bv[i] = (struct ks_image_def){i, 0, i % 2 ? 2 : 3, 0};
 	}
 	t = (struct ks_item_table){.ids = ids, .kind = kind, .name = name, .n = N,
 				   .kinds = kinds, .nkinds = 1, .pool = (char *)""};
