@@ -64,8 +64,9 @@ struct check_src {
 	/* defs per (kind, name): cache of rows of n entries */
 	struct def_row {
 		char *kind, *name;
-		char **defs;
-	} * rows;
+		char **defs;  /* per image of the dataset */
+		uint8_t *vm; /* per image of the dataset: defined in vmlinux */
+	} *rows;
 	size_t nrows;
 	/* enum kinds by value; counts per kind */
 	struct kind_cache {
@@ -114,35 +115,73 @@ static const struct btf *src_btf(void *ctx, size_t img)
 	return l->cur_img == img ? l->cur : NULL;
 }
 
+/* The cached row of item kind/name: its def in every image of the dataset (not only the
+ * checked ones) and whether any image has it in vmlinux. Called with lanes_lock held. */
+static struct def_row *def_row(struct check_src *s, const char *kind, const char *name)
+{
+	size_t n = s->v->imgs.n;
+	struct def_row *r;
+	int64_t *ids;
+	char **where;
+
+	for (size_t i = 0; i < s->nrows; i++)
+		if (!strcmp(s->rows[i].kind, kind) && !strcmp(s->rows[i].name, name))
+			return &s->rows[i];
+	ids = ks_xrealloc_array(NULL, n + 1, sizeof(*ids));
+	where = calloc(n + 1, sizeof(*where));
+	s->rows = ks_xrealloc_array(s->rows, s->nrows + 1, sizeof(*s->rows));
+	r = &s->rows[s->nrows++];
+	r->kind = strdup(kind);
+	r->name = strdup(name);
+	r->defs = calloc(n + 1, sizeof(*r->defs));
+	if (!r->kind || !r->name || !r->defs || !where)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		ids[i] = s->v->imgs.v[i].id;
+	if (ks_store_item_defs(s->v->st, kind, name, ids, n, r->defs, NULL) ||
+	    ks_store_item_where(s->v->st, kind, name, ids, n, where, NULL))
+		ks_warn("%s", ks_errmsg());
+	if (!(r->vm = calloc(n + 1, 1)))
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		r->vm[i] = r->defs[i] && !where[i];
+		free(where[i]);
+	}
+	free(where);
+	free(ids);
+	return r;
+}
+
 static const char *src_def(void *ctx, size_t img, const char *kind, const char *name)
 {
 	struct check_src *s = ((struct lane *)ctx)->s;
-	struct def_row *r = NULL;
 	const char *def;
 
 	pthread_mutex_lock(&s->lanes_lock);
-	for (size_t i = 0; i < s->nrows && !r; i++)
-		if (!strcmp(s->rows[i].kind, kind) && !strcmp(s->rows[i].name, name))
-			r = &s->rows[i];
-	if (!r) {
-		int64_t *ids = ks_xrealloc_array(NULL, s->n + 1, sizeof(*ids));
-
-		s->rows = ks_xrealloc_array(s->rows, s->nrows + 1, sizeof(*s->rows));
-		r = &s->rows[s->nrows++];
-		r->kind = strdup(kind);
-		r->name = strdup(name);
-		r->defs = calloc(s->n + 1, sizeof(*r->defs));
-		if (!r->kind || !r->name || !r->defs)
-			abort();
-		for (size_t i = 0; i < s->n; i++)
-			ids[i] = s->v->imgs.v[s->img[i]].id;
-		if (ks_store_item_defs(s->v->st, kind, name, ids, s->n, r->defs, NULL))
-			ks_warn("%s", ks_errmsg());
-		free(ids);
-	}
-	def = r->defs[img];
+	def = def_row(s, kind, name)->defs[s->img[img]];
 	pthread_mutex_unlock(&s->lanes_lock);
 	return def;
+}
+
+/* Whether item kind/name may live in a module of image img: no image of the same arch
+ * and flavor (the same config line) has it in vmlinux. */
+static int src_maybe_module(void *ctx, size_t img, const char *kind, const char *name)
+{
+	struct check_src *s = ((struct lane *)ctx)->s;
+	const struct ks_identity *me = &s->v->imgs.v[s->img[img]].ident;
+	const struct def_row *r;
+	int vm = 0;
+
+	pthread_mutex_lock(&s->lanes_lock);
+	r = def_row(s, kind, name);
+	for (size_t i = 0; i < s->v->imgs.n && !vm; i++) {
+		const struct ks_identity *o = &s->v->imgs.v[i].ident;
+
+		vm = r->vm[i] && o->arch && me->arch && o->flavor && me->flavor &&
+		     !strcmp(o->arch, me->arch) && !strcmp(o->flavor, me->flavor);
+	}
+	pthread_mutex_unlock(&s->lanes_lock);
+	return !vm;
 }
 
 static const char *src_by_value(void *ctx, size_t img, const char *kind, int64_t value)
@@ -185,12 +224,20 @@ static size_t src_glob(void *ctx, size_t img, const char *pattern)
 	return n;
 }
 
+static int src_modules_known(void *ctx, size_t img)
+{
+	struct check_src *s = ((struct lane *)ctx)->s;
+
+	return s->v->imgs.v[s->img[img]].modules >= 0;
+}
+
 static void src_free(struct check_src *s)
 {
 	for (size_t i = 0; i < s->nrows; i++) {
-		for (size_t j = 0; j < s->n; j++)
+		for (size_t j = 0; j < s->v->imgs.n; j++)
 			free(s->rows[i].defs[j]);
 		free(s->rows[i].defs);
+		free(s->rows[i].vm);
 		free(s->rows[i].kind);
 		free(s->rows[i].name);
 	}
@@ -290,7 +337,7 @@ static struct ks_check_src lane_src(struct lane *l)
 	    .def = src_def,
 	    .by_value = src_by_value,
 	    .count = src_count,
-	    .glob = src_glob,
+	    .glob = src_glob, .modules_known = src_modules_known, .maybe_module = src_maybe_module,
 	};
 }
 

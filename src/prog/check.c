@@ -302,11 +302,24 @@ static int has_status(json_t *def, const char *w)
 	return 0;
 }
 
-static void eval_func(struct ks_cell *cell, const struct ks_dep *d, const char *def)
+static const char no_modules[] = "absent from vmlinux; modules not ingested";
+
+/* An item absent from an image whose modules were not ingested, and that no image of the
+ * same arch and flavor has in vmlinux: it may be in one of that image's modules. */
+static int unknown_absence(const struct ks_check_src *src, size_t img, const char *kind,
+			   const char *name)
+{
+	return !src->modules_known(src->ctx, img) && src->maybe_module(src->ctx, img, kind, name);
+}
+
+static void eval_func(struct ks_cell *cell, const struct ks_dep *d, const char *def,
+		      int maybe_in_module)
 {
 	int fentry = d->attach == KS_ATT_FENTRY, iter = d->attach == KS_ATT_ITER;
 	json_t *j;
 
+	if (!def && maybe_in_module)
+		return set(cell, KS_LVL_INFO, "unknown", "%s", no_modules);
 	if (!def)
 		return set(cell, KS_LVL_ERROR, "absent", "no function %s in this kernel", d->name);
 	j = json_loads(def, 0, NULL);
@@ -400,6 +413,8 @@ static void eval_avail(struct ks_cell *cell, const struct ks_check_src *src, siz
 	if (!src->count(src->ctx, img, d->item_kind))
 		return set(cell, KS_LVL_INFO, "unknown", "the image does not say which %ss it has",
 			   what);
+	if (d->kind == KS_DEP_ATTACH && unknown_absence(src, img, d->item_kind, d->name))
+		return set(cell, KS_LVL_INFO, "unknown", "%s", no_modules);
 	set(cell, KS_LVL_ERROR, "absent", "%s %s is not in this kernel", what, d->name);
 }
 
@@ -422,7 +437,8 @@ static void eval_by_value(struct ks_cell *cell, const struct ks_check_src *src, 
 /*
  * Whether extern e resolves in the image as libbpf resolves it: kfuncs and typed ksyms
  * by BTF FUNC/VAR (a kfunc's prototype must be compatible, else libbpf leaves it
- * unresolved), config values by the config. 2 when the kfunc is there but incompatible.
+ * unresolved), config values by the config. 2 when the kfunc is there but incompatible,
+ * 3 when it is not in vmlinux and the image's modules, where it may be, were not ingested.
  */
 static int extern_present(const struct ks_bpf_obj *o, const struct ks_bpf_extern *e,
 			  const struct ks_check_src *src, size_t img)
@@ -435,8 +451,10 @@ static int extern_present(const struct ks_bpf_obj *o, const struct ks_bpf_extern
 	if (!b)
 		return 1; /* cannot tell: do not call it missing */
 	tid = btf__find_by_name_kind(b, e->name, e->is_func ? BTF_KIND_FUNC : BTF_KIND_VAR);
+	if (tid <= 0 && e->is_func && src->def(src->ctx, img, "kfunc", e->name))
+		return 1; /* a module's kfunc: libbpf finds it in the module's BTF */
 	if (tid <= 0)
-		return 0;
+		return e->is_func && unknown_absence(src, img, "kfunc", e->name) ? 3 : 0;
 	if (e->is_func && e->btf_id) {
 		const struct btf_type *lf = btf__type_by_id(o->btf, e->btf_id);
 		const struct btf_type *tf = btf__type_by_id(b, (uint32_t)tid);
@@ -477,6 +495,8 @@ static void eval_extern(struct ks_cell *cell, const struct ks_bpf_obj *o, const 
 		return set(cell, KS_LVL_ERROR, "not set", "CONFIG_BPF_LSM=%s: BPF LSM programs cannot load",
 			   v);
 	}
+	if (present == 3)
+		return set(cell, KS_LVL_INFO, "unknown", "%s", no_modules);
 	if (present == 2 && !d->weak)
 		return set(cell, KS_LVL_ERROR, "incompatible",
 			   "the kernel's prototype of %s differs from the declared one: load fails",
@@ -561,7 +581,7 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 		}
 	}
 	for (size_t e = 0; e < o->nexterns; e++)
-		resolved[e] = present[e] == 1;
+		resolved[e] = present[e] == 1 || present[e] == 3;
 	ks_reach(o, tmp, resolved, reach, called);
 	for (size_t r = 0; r < o->nrelos; r++) {
 		c->relo_res[r * ni + img] = tmp[r];
@@ -588,7 +608,8 @@ int ks_check_eval_image(struct ks_check *c, const struct ks_check_src *src, size
 					set(cell, KS_LVL_ERROR, "absent", "no function matches %s",
 					    dp->name);
 			} else if (!strcmp(dp->item_kind, "func")) {
-				eval_func(cell, dp, src->def(src->ctx, img, "func", dp->name));
+				eval_func(cell, dp, src->def(src->ctx, img, "func", dp->name),
+					  unknown_absence(src, img, "func", dp->name));
 			} else {
 				eval_avail(cell, src, img, dp, dp->item_kind);
 			}

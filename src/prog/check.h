@@ -61,6 +61,12 @@ struct ks_check_src {
 	size_t (*count)(void *ctx, size_t img, const char *kind);
 	/* names of func items matching a glob, in an image (for kprobe.multi) */
 	size_t (*glob)(void *ctx, size_t img, const char *pattern);
+	/* whether the image's modules were ingested (else an item absent from vmlinux may
+	 * still be in a module) */
+	int (*modules_known)(void *ctx, size_t img);
+	/* whether item kind/name may live in a module of image img (no image of its config
+	 * line has it in vmlinux) */
+	int (*maybe_module)(void *ctx, size_t img, const char *kind, const char *name);
 };
 
 struct ks_check {
