@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `ksurf check OBJ...`: will these eBPF objects work on these kernels? */
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
@@ -519,6 +520,8 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	mallopt(M_MMAP_THRESHOLD, 512 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	mallopt(M_ARENA_MAX, 1);
+	/* libbpf's own warnings about malformed BTF would add lines to our one error line */
+	libbpf_set_print(NULL);
 	prefault_heap(96 << 20);
 	if (optind >= argc) {
 		ret = ks_cmd_usage_error(check_usage, "no object to check");
