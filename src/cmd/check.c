@@ -84,24 +84,23 @@ static const char *const cached_kinds[] = {
 
 static struct kind_cache *kind_get(struct check_src *s, const char *kind)
 {
-	struct kind_cache *ret = NULL;
+	struct kind_cache *k;
+	size_t i = 0;
 
+	while (i < 7 && strcmp(cached_kinds[i], kind))
+		i++;
+	if (i == 7)
+		return NULL;
+	k = &s->kinds[i];
 	pthread_mutex_lock(&s->lanes_lock);
-	for (size_t i = 0; i < 7 && !ret; i++) {
-		struct kind_cache *k = &s->kinds[i];
-
-		if (strcmp(cached_kinds[i], kind))
-			continue;
-		if (!k->loaded) {
-			k->kind = cached_kinds[i];
-			k->loaded = 1;
-			if (ks_store_kind_rows(s->v->st, kind, &k->rows, &k->n))
-				ks_warn("%s", ks_errmsg());
-		}
-		ret = k;
+	if (!k->loaded) {
+		k->kind = cached_kinds[i];
+		k->loaded = 1;
+		if (ks_store_kind_rows(s->v->st, kind, &k->rows, &k->n))
+			ks_warn("%s", ks_errmsg());
 	}
 	pthread_mutex_unlock(&s->lanes_lock);
-	return ret;
+	return k;
 }
 
 static const char *src_name(void *ctx, size_t img)
