@@ -52,6 +52,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		.config = &d->config,
 		.kernel = d->kernel.is_raw_btf ? NULL : &d->kernel,
 		.arch = d->ident.arch,
+		.dwarf = d->dwarf_source ? &d->dwarf : NULL,
 	};
 	ret = ks_surface_extract(&in, &surf);
 	btf__free(btf);
@@ -72,18 +73,26 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.config = &d->config;
 	img.config_source = d->config_source;
 	img.surface = &surf;
+	img.dwarf_source = d->dwarf_source;
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
-	if (ret == 1 || ret == 2)
+	if (ret == 1 || ret == 2 || ret == 3)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
-		       ret == 2 ? "; the symbols or config it lacked were added" : "");
+		       ret == 2   ? "; the symbols or config it lacked were added"
+		       : ret == 3 ? "; its functions now carry what the DWARF says"
+				  : "");
 	else if (ret == 0)
 		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
 		       "(%.2f s)\n",
 		       d->ident.name, d->btf_types, surf.n, d->syms.n,
 		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
+	if (d->dwarf_source && ret >= 0 && ret != 1 && ret != 2)
+		printf("  DWARF %u–%u: %zu units, %zu function definitions, %zu inlined instances "
+		       "and call sites\n",
+		       d->dwarf.version_min, d->dwarf.version_max, d->dwarf.units, d->dwarf.ndefs,
+		       d->dwarf.nedges);
 	ks_surface_free(&surf);
 	return ret < 0 ? ret : 0;
 }

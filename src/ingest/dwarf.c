@@ -577,22 +577,78 @@ static void merge(struct reader *a, struct reader *b)
 	free(fmap);
 }
 
-/* Hand reader r's tables over to out. */
+static const char *const *sort_names; /* the names qsort orders by (one export at a time) */
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int cmp_name_id(const void *x, const void *y)
+{
+	return strcmp(sort_names[*(const uint32_t *)x], sort_names[*(const uint32_t *)y]);
+}
+
+/*
+ * Give t's strings ids in strcmp order: which thread met a name first must not show in
+ * the result, and callers walk names in order. Returns the strings in their new order
+ * (pointers into t's pool) and fills map[old id] = new id.
+ */
+static char **sorted_ids(const struct intern *t, uint32_t *map)
+{
+	char **v = ks_xrealloc_array(NULL, t->n + 1, sizeof(*v));
+	uint32_t *perm = ks_xrealloc_array(NULL, t->n + 1, sizeof(*perm));
+
+	for (uint32_t i = 0; i < t->n; i++) {
+		v[i] = t->pool.buf + t->off[i];
+		perm[i] = i;
+	}
+	pthread_mutex_lock(&sort_lock);
+	sort_names = (const char *const *)v;
+	qsort(perm, t->n, sizeof(*perm), cmp_name_id);
+	pthread_mutex_unlock(&sort_lock);
+	for (uint32_t i = 0; i < t->n; i++)
+		map[perm[i]] = i;
+	for (uint32_t i = 0; i < t->n; i++)
+		v[i] = t->pool.buf + t->off[perm[i]];
+	free(perm);
+	return v;
+}
+
+/* Hand reader r's tables over to out, with ids in name order and one pool. */
 static void export(struct reader *r, struct ks_dwarf *out)
 {
-	size_t poolsz = r->names.pool.len;
+	uint32_t *nmap = ks_xrealloc_array(NULL, r->names.n + 1, sizeof(*nmap));
+	uint32_t *fmap = ks_xrealloc_array(NULL, r->files.n + 1, sizeof(*fmap));
+	char **names = sorted_ids(&r->names, nmap), **files;
+	size_t poolsz = r->names.pool.len, mask;
+
+	/* "?" must stay file 0: it sorts before letters but not before "/" or "." */
+	files = sorted_ids(&r->files, fmap);
+	for (uint32_t i = fmap[0]; i > 0; i--)
+		files[i] = files[i - 1];
+	files[0] = r->files.pool.buf; /* "?" was interned first */
+	for (uint32_t i = 0; i < r->files.n; i++)
+		if (fmap[i] < fmap[0])
+			fmap[i]++;
+	fmap[0] = 0;
 
 	out->pool = ks_xrealloc_array(NULL, poolsz + r->files.pool.len + 1, 1);
 	memcpy(out->pool, r->names.pool.buf, poolsz);
 	memcpy(out->pool + poolsz, r->files.pool.buf, r->files.pool.len);
 	out->nnames = r->names.n;
-	out->names = ks_xrealloc_array(NULL, out->nnames + 1, sizeof(*out->names));
+	out->names = names;
 	for (size_t i = 0; i < out->nnames; i++)
-		out->names[i] = out->pool + r->names.off[i];
+		out->names[i] = out->pool + (names[i] - r->names.pool.buf);
 	out->nfiles = r->files.n;
-	out->files = ks_xrealloc_array(NULL, out->nfiles + 1, sizeof(*out->files));
+	out->files = files;
 	for (size_t i = 0; i < out->nfiles; i++)
-		out->files[i] = out->pool + poolsz + r->files.off[i];
+		out->files[i] = out->pool + poolsz + (files[i] - r->files.pool.buf);
+	for (size_t i = 0; i < r->ndefs; i++) {
+		r->defs[i].name = nmap[r->defs[i].name];
+		r->defs[i].file = fmap[r->defs[i].file];
+		r->defs[i].unit = fmap[r->defs[i].unit];
+	}
+	for (size_t i = 0; i < r->nedges; i++) {
+		r->edges[i].callee = nmap[r->edges[i].callee];
+		r->edges[i].caller = nmap[r->edges[i].caller];
+	}
 	out->defs = r->defs;
 	out->ndefs = r->ndefs;
 	out->edges = r->edges;
@@ -602,10 +658,21 @@ static void export(struct reader *r, struct ks_dwarf *out)
 	out->units = r->units;
 	out->version_min = r->vmin;
 	out->version_max = r->vmax;
-	/* the lookup table of ks_dwarf_find: the names' intern slots, kept as they are */
-	out->index = r->names.slot;
-	out->nindex = r->names.nslot;
-	r->names.slot = NULL;
+	/* ks_dwarf_find's table, over the new ids */
+	out->nindex = r->names.nslot ? r->names.nslot : 1;
+	out->index = calloc(out->nindex, sizeof(*out->index));
+	if (!out->index)
+		abort();
+	mask = out->nindex - 1;
+	for (uint32_t id = 0; id < out->nnames; id++) {
+		size_t i = hash_str(out->names[id], strlen(out->names[id])) & mask;
+
+		while (out->index[i])
+			i = (i + 1) & mask;
+		out->index[i] = id + 1;
+	}
+	free(nmap);
+	free(fmap);
 }
 
 int ks_dwarf_read(const char *origin, const uint8_t *data, size_t size, struct ks_dwarf *out)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ingest/pkg.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 #define KS_MAX_INPUT (2ULL << 30)
@@ -166,8 +167,12 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	p->bytes.size = m->size;
 	if (p->release || ctx->info->version)
 		ks_identity_from_release(&p->pkg, p->release, ctx->info->version, ctx->info->arch);
-	/* Kernel, config and System.map: all an image takes from a package today. */
+	/* Kernel, config and System.map: all an image takes from a package today. A -dbg
+	 * package has no config and its vmlinux has a .symtab: the walk stops at the
+	 * vmlinux, before the gigabytes of module debug info. */
 	ctx->roles |= 1u << m->role;
+	if (!strncmp(m->path, "usr/lib/debug/", 14) && m->role == KS_PART_KERNEL)
+		ctx->roles |= 1u << KS_PART_CONFIG | 1u << KS_PART_SYSMAP;
 	if ((ctx->roles & (1u << KS_PART_KERNEL)) && (ctx->roles & (1u << KS_PART_CONFIG)) &&
 	    (ctx->roles & (1u << KS_PART_SYSMAP)))
 		return KS_PKG_STOP;
@@ -220,6 +225,8 @@ void ks_image_data_free(struct ks_image_data *d)
 	ks_symtab_free(&d->syms);
 	ks_config_free(&d->config);
 	free(d->config_source);
+	ks_dwarf_free(&d->dwarf);
+	free(d->dwarf_source);
 }
 
 static void add_source(struct ks_image_data *d, const char *input)
@@ -443,9 +450,32 @@ static void choose_symbols(struct ks_image_data *d, int progress)
 	}
 }
 
+/*
+ * The function facts of a kernel ELF with debug info (a -dbg vmlinux). Debug info that
+ * is there but broken fails the image: its statuses would be wrong.
+ */
+static int read_dwarf(struct ks_image_data *d, int progress)
+{
+	int ret;
+
+	if (!d->kernel.is_elf)
+		return 0;
+	if (progress)
+		fprintf(stderr, "  reading DWARF of %s...\n", d->sources.buf);
+	ret = ks_dwarf_read(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &d->dwarf);
+	ks_phase("DWARF: read and walk");
+	if (ret == -ENODATA)
+		return 0;
+	if (ret)
+		return ret;
+	d->dwarf_source = strdup(d->sources.buf);
+	return 0;
+}
+
 static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 {
 	struct btf *btf;
+	int ret;
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 
 	btf = btf__new(blob, d->kernel.btf_size);
@@ -455,6 +485,8 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 	d->btf_types = btf__type_cnt(btf) - 1;
 	btf__free(btf);
 	hash_hex(blob, d->kernel.btf_size, d->content_hash);
+	if ((ret = read_dwarf(d, o->progress)))
+		return ret;
 	choose_symbols(d, o->progress);
 	if (!d->ident.arch && d->kernel.arch[0])
 		d->ident.arch = strdup(d->kernel.arch);
@@ -525,6 +557,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 			fprintf(stderr, "reading %s...\n", paths[i]);
 		ret = load_input(&ps, paths[i]);
 	}
+	ks_phase("read inputs (decompress packages)");
 	/* Kernels (or BTF blobs) found an image each. */
 	for (size_t i = 0; i < ps.n && !ret; i++) {
 		struct part *p = &ps.v[i];
@@ -541,6 +574,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 		if (o->progress)
 			fprintf(stderr, "opening %s...\n", p->origin);
 		ret = open_kernel(p, d);
+		ks_phase("open kernel");
 		nimg++;
 		if (ret)
 			break;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "ingest/config.h"
+#include "ingest/dwarf.h"
 #include "ingest/identity.h"
 #include "ingest/kimage.h"
 #include "ingest/symtab.h"
@@ -23,6 +24,8 @@ struct ks_image_data {
 	char *config_source;
 	char content_hash[65];	 /* SHA-256 hex of the BTF blob */
 	unsigned btf_types;
+	struct ks_dwarf dwarf;	 /* function facts, when the kernel is an ELF with DWARF */
+	char *dwarf_source;	 /* the input the DWARF came from, or NULL when none */
 };
 
 void ks_image_data_free(struct ks_image_data *d);

@@ -28,7 +28,8 @@ static const char schema_sql[] =
 	"  sym_source TEXT, config_source TEXT,\n"
 	"  nsyms INTEGER NOT NULL DEFAULT 0, nconfig INTEGER NOT NULL DEFAULT 0,\n"
 	"  nitems INTEGER NOT NULL DEFAULT 0,\n"
-	"  added_at TEXT NOT NULL);\n"
+	"  added_at TEXT NOT NULL,\n"
+	"  dwarf_source TEXT);\n"
 	"CREATE TABLE IF NOT EXISTS btf(\n"
 	"  image_id INTEGER PRIMARY KEY REFERENCES image(id) ON DELETE CASCADE,\n"
 	"  data BLOB NOT NULL);\n"
@@ -87,6 +88,19 @@ int ks_schema_apply(struct ks_store *st)
 			ret = ks_db_meta_set(st, "created_by", "ksurf " KSURF_VERSION);
 		if (ret)
 			goto fail;
+	} else if (atoi(ver) == 1) {
+		/* Version 2 added image.dwarf_source: nothing else to convert. */
+		ret = ks_db_exec(st, "ALTER TABLE image ADD COLUMN dwarf_source TEXT");
+		if (!ret) {
+			char buf[16];
+
+			snprintf(buf, sizeof(buf), "%d", KS_SCHEMA_VERSION);
+			ret = ks_db_meta_set(st, "schema_version", buf);
+		}
+		if (ret) {
+			free((char *)ver);
+			goto fail;
+		}
 	} else if (atoi(ver) != KS_SCHEMA_VERSION) {
 		ret = ks_err(-EPROTO, "%s: dataset schema version %s, this ksurf reads version %d",
 			     st->path, ver, KS_SCHEMA_VERSION);

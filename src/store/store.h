@@ -68,12 +68,15 @@ struct ks_image_new {
 	const struct ks_config *config; /* may be NULL */
 	const char *config_source;
 	const struct ks_surface *surface;
+	const char *dwarf_source;	/* the input DWARF came from, or NULL */
 };
 
 /*
  * Write one image in one transaction. If an image with the same content hash exists:
- * return 1 ("already present"), or 2 when symbols/config it lacked were filled in; if
- * the name is taken by other content, fail with -EEXIST. 0 when added.
+ * return 1 ("already present"), or 2 when symbols/config it lacked were filled in, or 3
+ * when DWARF it lacked was added (its func items are replaced by img's, which were
+ * extracted with DWARF); if the name is taken by other content, fail with -EEXIST. 0
+ * when added.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
 

@@ -8,7 +8,7 @@
 
 #include "store/store.h"
 
-#define KS_SCHEMA_VERSION 1
+#define KS_SCHEMA_VERSION 2
 
 struct ks_store {
 	sqlite3 *db;
