@@ -18,7 +18,8 @@
 static const char add_usage[] =
 	"usage: ksurf add PATH... [--name N] [--version V] [--revision R] [--flavor F]\n"
 	"                 [--arch A] [--distro D]\n"
-	"       ksurf add --running\n\n"
+	"       ksurf add --running\n"
+	"       ksurf add --debug-file DEBUG...\n\n"
 	"Ingest kernel images into the dataset. PATH may be a Debian package (.deb/.ddeb;\n"
 	"linux-image-*, linux-binary-*, linux-base-*), a kernel (vmlinuz, bzImage, Image,\n"
 	"zImage, zboot, vmlinux ELF), raw BTF (/sys/kernel/btf/vmlinux, .btf, .btf.tar.xz),\n"
@@ -26,11 +27,17 @@ static const char add_usage[] =
 	"given together form one image; packages join by their release string.\n\n"
 	"  --running       the running kernel: /sys/kernel/btf/vmlinux, /proc/kallsyms,\n"
 	"                  /proc/config.gz or /boot/config-$(uname -r)\n"
+	"  --debug-file    the paths are debug files (a -dbg package, a vmlinux with DWARF)\n"
+	"                  of images already in the dataset, matched by their BTF: their\n"
+	"                  functions get DWARF's inlining, duplicate and collision words.\n"
+	"                  A kernel given with DWARF (or with its -dbg package) gets them\n"
+	"                  without this option\n"
 	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
 
-static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx)
+static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx,
+		      const struct ks_ingest_opts *o)
 {
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 	struct ks_surface surf = {0};
@@ -40,6 +47,10 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	int64_t id;
 	int ret;
 
+	if (o->debug_file && !d->dwarf_source)
+		return ks_err(-ENODATA, "%s: no DWARF debug info (a -dbg package or a vmlinux "
+					"with debug info was expected)",
+			      d->sources.buf);
 	btf = btf__new(blob, d->kernel.btf_size);
 	if (!btf)
 		return ks_err(-EINVAL, "%s: BTF rejected by libbpf", d->sources.buf);
@@ -74,6 +85,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.config_source = d->config_source;
 	img.surface = &surf;
 	img.dwarf_source = d->dwarf_source;
+	img.must_exist = o->debug_file;
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
@@ -128,7 +140,7 @@ int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
 	}
 	ks_phase("open dataset");
 	for (size_t i = 0; i < nimg; i++) {
-		if (ingest_one(st, &imgs[i], ctx)) {
+		if (ingest_one(st, &imgs[i], ctx, o)) {
 			ks_cmd_fail();
 			failed++;
 		}
@@ -150,6 +162,7 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		{"revision", required_argument, NULL, 'r'}, {"flavor", required_argument, NULL, 'f'},
 		{"arch", required_argument, NULL, 'a'},	   {"distro", required_argument, NULL, 'D'},
 		{"running", no_argument, NULL, 'R'},	   {"help", no_argument, NULL, 'h'},
+		{"debug-file", no_argument, NULL, 'g'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ks_ingest_opts o = {0};
@@ -166,10 +179,13 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		case 'a': o.override.arch = optarg; break;
 		case 'D': o.override.distro = optarg; break;
 		case 'R': running = 1; break;
+		case 'g': o.debug_file = 1; break;
 		case 'h': fputs(add_usage, stdout); return 0;
 		default: fputs(add_usage, stderr); return KS_EXIT_USAGE;
 		}
 	}
+	if (running && o.debug_file)
+		return ks_cmd_usage_error(add_usage, "add: --running and --debug-file do not go together");
 	if (running && optind < argc)
 		return ks_cmd_usage_error(add_usage, "add: --running takes no paths");
 	if (!running && optind >= argc)

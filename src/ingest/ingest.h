@@ -33,6 +33,7 @@ void ks_image_data_free(struct ks_image_data *d);
 struct ks_ingest_opts {
 	struct ks_identity override; /* non-NULL fields win over derived ones */
 	int progress;		     /* print progress lines on stderr */
+	int debug_file;		     /* the inputs add DWARF to images already stored */
 };
 
 /*

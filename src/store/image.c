@@ -378,8 +378,9 @@ static int add_dwarf(struct ks_store *st, int64_t id, const struct ks_image_new 
 	return ret ? ret : 1;
 }
 
-/* An existing image with the same content: fill in only what it lacks. Returns how
- * many parts (symbols, config) were added, or a negative errno. */
+/* An existing image with the same content: fill in only what it lacks. Returns 3 when
+ * DWARF was added, else 2 when symbols or config were, 1 when nothing was, or a
+ * negative errno. */
 static int complete_image(struct ks_store *st, int64_t id, const struct ks_image_new *img)
 {
 	sqlite3_stmt *s;
@@ -395,14 +396,10 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 		has_cfg = sqlite3_column_int(s, 1);
 	}
 	sqlite3_finalize(s);
-	int added = 0;
+	int added = 0, dwarf = 0;
 
-	if (img->dwarf_source && img->surface) {
-		if ((ret = add_dwarf(st, id, img)) < 0)
-			return ret;
-		if (ret)
-			return 3;
-	}
+	if (img->dwarf_source && img->surface && (dwarf = add_dwarf(st, id, img)) < 0)
+		return dwarf;
 
 	if (!has_syms && img->syms && img->syms->n) {
 		if ((ret = insert_symbols(st, id, img->syms)) ||
@@ -418,7 +415,7 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 			return ret;
 		added++;
 	}
-	return added;
+	return dwarf ? 3 : added ? 2 : 1;
 }
 
 static int find_image(struct ks_store *st, const char *col, const char *val, int64_t *id)
@@ -517,8 +514,13 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 	if (found) {
 		if ((ret = complete_image(st, id, img)) < 0)
 			goto fail;
-		ret = ret ? 2 : 1;
 		goto commit;
+	}
+	if (img->must_exist) {
+		ret = ks_err(-ENOENT, "%s: no image in the dataset has this kernel's BTF; add the "
+				      "kernel first, or give both together",
+			     img->source);
+		goto fail;
 	}
 	found = find_image(st, "name", img->ident.name, &id);
 	if (found) {

@@ -69,6 +69,7 @@ struct ks_image_new {
 	const char *config_source;
 	const struct ks_surface *surface;
 	const char *dwarf_source;	/* the input DWARF came from, or NULL */
+	int must_exist;			/* only complete an image already stored (--debug-file) */
 };
 
 /*
@@ -76,7 +77,7 @@ struct ks_image_new {
  * return 1 ("already present"), or 2 when symbols/config it lacked were filled in, or 3
  * when DWARF it lacked was added (its func items are replaced by img's, which were
  * extracted with DWARF); if the name is taken by other content, fail with -EEXIST. 0
- * when added.
+ * when added. With must_exist, an image of other content is not added: -ENOENT.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
 
