@@ -318,8 +318,13 @@ static bool lowest_addr(Dwarf_Die *die, uint64_t *addr)
 	return any;
 }
 
-/* A subprogram: its def (unless a declaration); returns its name id or -1. */
-static long subprogram(struct reader *r, Dwarf_Die *die)
+/*
+ * A subprogram: its def (unless a declaration); returns its name id or -1, and in
+ * *code whether it has code of its own. Only then are its children walked: an abstract
+ * instance tree (DW_AT_inline, no code) repeats the inlined instances and call sites
+ * that its concrete copies hold, and would count them twice.
+ */
+static long subprogram(struct reader *r, Dwarf_Die *die, bool *code)
 {
 	struct ks_dwarf_def d = {0};
 	Dwarf_Attribute a;
@@ -328,8 +333,10 @@ static long subprogram(struct reader *r, Dwarf_Die *die)
 	bool ext = false;
 	int line = 0;
 
+	*code = false;
 	if (dwarf_hasattr(die, DW_AT_declaration))
 		return -1;
+	*code = (dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges));
 	name = str_attr(die, DW_AT_name);
 	if (!name)
 		return -1;
@@ -341,8 +348,7 @@ static long subprogram(struct reader *r, Dwarf_Die *die)
 	d.external = ext;
 	d.inl = (uint8_t)(inl & 3);
 	d.concrete = dwarf_hasattr(die, DW_AT_abstract_origin);
-	d.has_code = (dwarf_hasattr(die, DW_AT_low_pc) || dwarf_hasattr(die, DW_AT_ranges)) &&
-		     lowest_addr(die, &d.addr);
+	d.has_code = *code && lowest_addr(die, &d.addr);
 	d.file = file_id(r, dwarf_decl_file(die));
 	if (dwarf_decl_line(die, &line) == 0 && line > 0)
 		d.line = (uint32_t)line;
@@ -356,8 +362,26 @@ static long subprogram(struct reader *r, Dwarf_Die *die)
 	return d.name;
 }
 
-/* The children of `parent`; `caller` is the function their code runs in (or -1). */
-static int walk(struct reader *r, Dwarf_Die *parent, long caller, int depth)
+/*
+ * An instance of f inlined into f itself is recursion a probe misses, unless its call
+ * line is f's own declaration line: GCC nests such an instance in f's body (and in
+ * every inlined copy of f) after splitting f into f and f.part.N; it is no call.
+ */
+static bool split_artifact(Dwarf_Die *inl)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word call_line;
+	int decl_line;
+
+	return dwarf_formudata(dwarf_attr(inl, DW_AT_call_line, &a), &call_line) == 0 &&
+	       dwarf_decl_line(inl, &decl_line) == 0 && call_line == (Dwarf_Word)decl_line;
+}
+
+/*
+ * The children of `parent`; `caller` is the function their code runs in (or -1), an
+ * inlined instance when `inlined`.
+ */
+static int walk(struct reader *r, Dwarf_Die *parent, long caller, bool inlined, int depth)
 {
 	Dwarf_Die c;
 	int rc;
@@ -369,18 +393,20 @@ static int walk(struct reader *r, Dwarf_Die *parent, long caller, int depth)
 	if (rc < 0)
 		return bad_die(r, parent, "cannot read its children");
 	while (rc == 0 && !r->ret) {
+		bool code;
 		long id;
 
 		switch (dwarf_tag(&c)) {
 		case DW_TAG_subprogram:
-			id = subprogram(r, &c);
-			if (id >= 0 || dwarf_haschildren(&c))
-				walk(r, &c, id, depth + 1);
+			id = subprogram(r, &c, &code);
+			if (code && dwarf_haschildren(&c))
+				walk(r, &c, id, false, depth + 1);
 			break;
 		case DW_TAG_inlined_subroutine:
 			id = ref_name(r, &c, DW_AT_abstract_origin);
-			add_edge(r, id, caller, KS_DWARF_INLINED);
-			walk(r, &c, id >= 0 ? id : caller, depth + 1);
+			if (!(id == caller && split_artifact(&c)))
+				add_edge(r, id, caller, KS_DWARF_INLINED);
+			walk(r, &c, id >= 0 ? id : caller, id >= 0 || inlined, depth + 1);
 			break;
 		case DW_TAG_call_site:
 		case DW_TAG_GNU_call_site:
@@ -392,7 +418,7 @@ static int walk(struct reader *r, Dwarf_Die *parent, long caller, int depth)
 				add_edge(r, id, caller, KS_DWARF_CALL);
 			break;
 		case DW_TAG_lexical_block:
-			walk(r, &c, caller, depth + 1);
+			walk(r, &c, caller, inlined, depth + 1);
 			break;
 		case DW_TAG_invalid:
 			return bad_die(r, &c, "no tag");
@@ -435,7 +461,7 @@ static int walk_unit(struct reader *r, Dwarf_Off off)
 	name = dwarf_diename(&cu);
 	r->unit_name = file_id(r, name);
 	r->units++;
-	return walk(r, &cu, -1, 0);
+	return walk(r, &cu, -1, false, 0);
 }
 
 /* Whether the ELF has a .debug_info section (compressed or not). */
