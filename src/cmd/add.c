@@ -100,11 +100,15 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		       "(%.2f s)\n",
 		       d->ident.name, d->btf_types, surf.n, d->syms.n,
 		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
-	if (d->dwarf_source && ret >= 0 && ret != 1 && ret != 2)
-		printf("  DWARF %u–%u: %zu units, %zu function definitions, %zu inlined instances "
+	if (d->dwarf_source && ret >= 0 && ret != 1 && ret != 2) {
+		char ver[32];
+
+		snprintf(ver, sizeof(ver), d->dwarf.version_min == d->dwarf.version_max ? "%u" : "%u–%u",
+			 d->dwarf.version_min, d->dwarf.version_max);
+		printf("  DWARF %s: %zu units, %zu function definitions, %zu inlined instances "
 		       "and call sites\n",
-		       d->dwarf.version_min, d->dwarf.version_max, d->dwarf.units, d->dwarf.ndefs,
-		       d->dwarf.nedges);
+		       ver, d->dwarf.units, d->dwarf.ndefs, d->dwarf.nedges);
+	}
 	ks_surface_free(&surf);
 	return ret < 0 ? ret : 0;
 }

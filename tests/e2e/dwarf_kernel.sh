@@ -22,7 +22,7 @@ if [ -f "$plain" ]; then
 else
 	ks add "$DBG" >"$T/out"
 fi
-grep -q '^  DWARF 5–5: [0-9]* units' "$T/out" || { cat "$T/out"; fail "DWARF summary"; }
+grep -q '^  DWARF 5: [0-9]* units' "$T/out" || { cat "$T/out"; fail "DWARF summary"; }
 
 # The package's own System.map, streamed out (it comes before the vmlinux).
 rel=${pkg#linux-image-}
