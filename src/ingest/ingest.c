@@ -160,11 +160,10 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	p = part_new(ctx->ps, ctx->input, origin);
 	p->role = m->role;
 	p->release = m->release ? strdup(m->release) : NULL;
-	p->bytes.data = malloc(m->size ? m->size : 1);
-	if (!p->bytes.data)
-		abort();
-	memcpy(p->bytes.data, m->data, m->size);
+	/* the member's buffer becomes the part's: a debug vmlinux is 600 MB */
+	p->bytes.data = (uint8_t *)m->data;
 	p->bytes.size = m->size;
+	*m->keep = NULL;
 	if (p->release || ctx->info->version)
 		ks_identity_from_release(&p->pkg, p->release, ctx->info->version, ctx->info->arch);
 	/* Kernel, config and System.map: all an image takes from a package today. A -dbg
@@ -255,7 +254,7 @@ static char *running_release(void)
 /* Open the kernel part of a new image. */
 static int open_kernel(struct part *p, struct ks_image_data *d)
 {
-	int ret = ks_kernel_open(p->origin, p->bytes.data, p->bytes.size, &d->kernel);
+	int ret = ks_kernel_open_own(p->origin, &p->bytes, 1, &d->kernel);
 
 	if (ret)
 		return ret;

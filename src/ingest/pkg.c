@@ -503,6 +503,7 @@ static int hand_member(struct pkg_walk *w, struct archive *a, struct archive_ent
 	if (err)
 		goto out;
 	m.data = data;
+	m.keep = &data;
 	m.release = release;
 	err = w->fn ? w->fn(&m, w->ctx) : 0;
 	if (err == KS_PKG_STOP)
