@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest/dwarf_proto.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -202,6 +203,8 @@ struct reader {
 	size_t ndefs, capdefs;
 	struct ks_dwarf_edge *edges;
 	size_t nedges, capedges;
+	char **protos;
+	size_t nprotos, capprotos;
 	uint32_t unit_name;
 	const char *comp_dir;
 	size_t units;
@@ -353,6 +356,16 @@ static long subprogram(struct reader *r, Dwarf_Die *die, bool *code)
 	if (dwarf_decl_line(die, &line) == 0 && line > 0)
 		d.line = (uint32_t)line;
 	d.unit = r->unit_name;
+	if (!d.concrete) {
+		sb_reset(&r->path);
+		ks_dwarf_proto(die, name, &r->path);
+		if (r->nprotos == r->capprotos) {
+			r->capprotos = r->capprotos ? 2 * r->capprotos : 4096;
+			r->protos = ks_xrealloc_array(r->protos, r->capprotos, sizeof(*r->protos));
+		}
+		r->protos[r->nprotos++] = sb_copy(&r->path);
+		d.proto = (uint32_t)r->nprotos;
+	}
 	dwarf_errno(); /* a missing line table is not an error: file stays "?" */
 	if (r->ndefs == r->capdefs) {
 		r->capdefs = r->capdefs ? 2 * r->capdefs : 4096;
@@ -495,6 +508,8 @@ static int reader_open(struct reader *r, struct units *u)
 	r->elf = elf_memory((char *)u->data, u->size);
 	if (!r->elf)
 		return fail(r, -EINVAL, "%s: not an ELF file: %s", u->origin, elf_errmsg(-1));
+	if (elf_kind(r->elf) != ELF_K_ELF)
+		return fail(r, -EINVAL, "%s: not an ELF file", u->origin);
 	if (!has_debug_info(r->elf))
 		return fail(r, -ENODATA, "%s: no DWARF debug info", u->origin);
 	r->dw = dwarf_begin_elf(r->elf, DWARF_C_READ, NULL);
@@ -515,6 +530,9 @@ static void reader_close(struct reader *r)
 	free(r->callee.val);
 	free(r->defs);
 	free(r->edges);
+	for (size_t i = 0; i < r->nprotos; i++)
+		free(r->protos[i]);
+	free(r->protos);
 	sb_release(&r->path);
 }
 
@@ -582,9 +600,16 @@ static void merge(struct reader *a, struct reader *b)
 		d.name = nmap[d.name];
 		d.file = fmap[d.file];
 		d.unit = fmap[d.unit];
+		if (d.proto)
+			d.proto += (uint32_t)a->nprotos;
 		a->defs[a->ndefs++] = d;
 	}
 	a->capdefs = a->ndefs;
+	a->protos = ks_xrealloc_array(a->protos, a->nprotos + b->nprotos + 1, sizeof(*a->protos));
+	memcpy(a->protos + a->nprotos, b->protos, b->nprotos * sizeof(*b->protos));
+	a->nprotos += b->nprotos;
+	a->capprotos = a->nprotos;
+	b->nprotos = 0;
 	a->edges = ks_xrealloc_array(a->edges, a->nedges + b->nedges + 1, sizeof(*a->edges));
 	for (size_t i = 0; i < b->nedges; i++) {
 		struct ks_dwarf_edge e = b->edges[i];
@@ -679,8 +704,12 @@ static void export(struct reader *r, struct ks_dwarf *out)
 	out->ndefs = r->ndefs;
 	out->edges = r->edges;
 	out->nedges = r->nedges;
+	out->protos = r->protos;
+	out->nprotos = r->nprotos;
 	r->defs = NULL;
 	r->edges = NULL;
+	r->protos = NULL;
+	r->nprotos = 0;
 	out->units = r->units;
 	out->version_min = r->vmin;
 	out->version_max = r->vmax;
@@ -746,6 +775,9 @@ void ks_dwarf_free(struct ks_dwarf *d)
 	free(d->files);
 	free(d->defs);
 	free(d->edges);
+	for (size_t i = 0; i < d->nprotos; i++)
+		free(d->protos[i]);
+	free(d->protos);
 	free(d->pool);
 	free(d->index);
 	memset(d, 0, sizeof(*d));

@@ -20,6 +20,8 @@ struct ks_dwarf_def {
 	uint8_t inl;	   /* DW_AT_inline (0 none/not inlined, 1 inlined, 3 declared inlined) */
 	uint8_t has_code;  /* an out-of-line instance: DW_AT_low_pc or DW_AT_ranges */
 	uint8_t concrete;  /* has DW_AT_abstract_origin (an out-of-line copy or clone) */
+	uint32_t proto;	   /* index + 1 into protos; 0 for concrete copies (their origin
+			      has it) */
 	uint64_t addr;	   /* lowest code address when has_code */
 };
 
@@ -43,6 +45,8 @@ struct ks_dwarf {
 	size_t ndefs;
 	struct ks_dwarf_edge *edges;
 	size_t nedges;
+	char **protos;	       /* prototypes as ks_dwarf_proto writes them (dwarf_proto.h) */
+	size_t nprotos;
 	size_t units;	       /* compile and partial units walked */
 	unsigned version_min, version_max; /* DWARF versions seen */
 	char *pool;	       /* the strings names and files point into */

@@ -144,6 +144,44 @@ static int put_evidence(struct ks_proto_ctx *c, const struct tsym *s, size_t n,
 	return ret;
 }
 
+/* One line of a DWARF prototype (s to its end or the next '\n') as a JSON string. */
+static int put_piece(struct strbuf *d, const char **s, char end)
+{
+	size_t n = strcspn(*s, end == '\t' ? "\t\n" : "\n");
+	int ret = ks_jsonw_str(d, *s, n);
+
+	*s += n + ((*s)[n] != '\0');
+	return ret;
+}
+
+/* "params":[...] from the parameter lines of a DWARF prototype (after its 2nd line). */
+static int put_dwarf_params(struct strbuf *d, const char *p)
+{
+	int ret = 0;
+	bool first = true;
+
+	sb_add(d, "\"params\":[");
+	while (*p && !ret) {
+		const char *name = p, *type, *decl;
+
+		type = name + strcspn(name, "\t\n") + 1;
+		decl = type + strcspn(type, "\t\n") + 1;
+		put_sep(d, &first);
+		sb_add(d, "{\"decl\":");
+		ret = put_piece(d, &decl, '\n');
+		sb_add(d, ",\"name\":");
+		if (!ret)
+			ret = put_piece(d, &name, '\t');
+		sb_add(d, ",\"type\":");
+		if (!ret)
+			ret = put_piece(d, &type, '\t');
+		sb_addc(d, '}');
+		p = decl;
+	}
+	sb_addc(d, ']');
+	return ret;
+}
+
 static void put_word(struct strbuf *d, bool *first, bool cond, const char *word)
 {
 	if (!cond)
@@ -164,6 +202,7 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 		    long dwid, struct ks_surface *out)
 {
 	struct strbuf *d = &c->def;
+	const char *proto = NULL, *p;
 	struct ks_fdw_facts f = {0};
 	size_t exact = 0;
 	bool first = true, dw_words = false;
@@ -176,9 +215,20 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 		dw_words = f.inlined || f.duplicate || f.static_sites >= 2 ||
 			   (f.static_sites && f.global_sites);
 	}
+	/* without a BTF FUNC, the prototype DWARF gives */
+	if (!fid && fdw)
+		proto = ks_fdw_proto(fdw, dwid);
 	sb_reset(d);
 	sb_addc(d, '{');
-	ret = fid ? ks_proto_put_c(c, fid) : ks_proto_put_kv(d, "c", name);
+	if (fid) {
+		ret = ks_proto_put_c(c, fid);
+	} else if (proto) {
+		p = proto;
+		sb_add(d, "\"c\":");
+		ret = put_piece(d, &p, '\n');
+	} else {
+		ret = ks_proto_put_kv(d, "c", name);
+	}
 	if (fdw)
 		sb_add(d, ",\"dwarf\":true");
 	if (!ret && (n || dwid >= 0)) {
@@ -200,6 +250,15 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 		sb_addc(d, ',');
 		if (!ret)
 			ret = ks_proto_put_return(c, fid);
+	} else if (proto && !ret) {
+		const char *ret_type = proto + strcspn(proto, "\n") + (proto[strcspn(proto, "\n")] != 0);
+
+		p = ret_type + strcspn(ret_type, "\n") + (ret_type[strcspn(ret_type, "\n")] != 0);
+		sb_addc(d, ',');
+		ret = put_dwarf_params(d, p);
+		sb_add(d, ",\"proto\":\"dwarf\",\"return\":");
+		if (!ret)
+			ret = put_piece(d, &ret_type, '\n');
 	}
 	if (ret)
 		return ks_err(ret, "function %s: a name is not valid UTF-8", name);

@@ -211,3 +211,13 @@ int ks_fdw_evidence(const struct ks_fdw *f, long id, struct strbuf *d, bool *fir
 	sb_release(&line);
 	return ret;
 }
+
+const char *ks_fdw_proto(const struct ks_fdw *f, long id)
+{
+	if (id < 0 || (size_t)id >= f->d->nnames)
+		return NULL;
+	for (size_t i = f->def_at[id]; i < f->def_at[id + 1]; i++)
+		if (f->defs[i].proto && f->defs[i].proto <= f->d->nprotos)
+			return f->d->protos[f->defs[i].proto - 1];
+	return NULL;
+}

@@ -38,6 +38,9 @@ void ks_fdw_free(struct ks_fdw *f);
 /* The facts of name id (from ks_dwarf_find); all zero for -1. */
 void ks_fdw_facts(const struct ks_fdw *f, long id, struct ks_fdw_facts *out);
 
+/* The prototype DWARF gives name id (ks_dwarf_proto's lines; its first site's), or NULL. */
+const char *ks_fdw_proto(const struct ks_fdw *f, long id);
+
 /*
  * Append the evidence lines of name id as JSON strings to d, each preceded by a comma
  * unless *first (then cleared): declaration sites with their out-of-line units, inline

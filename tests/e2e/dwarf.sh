@@ -36,6 +36,7 @@ fx_a|[]
 fx_always|["no BTF","no symbol","full inline"]
 fx_b|[]
 fx_c|[]
+fx_cb|["no BTF","no symbol"]
 fx_cold|["selective inline"]
 fx_constprop|["no BTF","transformation"]
 fx_die|[]
@@ -44,6 +45,8 @@ fx_header_static|["duplicate","several symbols"]
 fx_isra|["no BTF","transformation"]
 fx_part|["no BTF","selective inline","transformation"]
 fx_partly|["selective inline"]
+fx_pick|["no BTF","no symbol"]
+fx_proto|["no BTF","no symbol","full inline"]
 fx_same|["static-static collision","several symbols"]
 fx_sg_name|["static-global collision","several symbols"]
 fx_sg_name_local|[]
@@ -63,6 +66,22 @@ ks show func fx_sg_name --format json |
 	{ ks show func fx_sg_name --format json; fail "json evidence"; }
 ks show func fx_same --format md | grep -q 'static-static collision' || fail "md page"
 pass "show func: evidence in text, json, md"
+
+# Prototypes from DWARF for functions without BTF FUNC print as the C printer prints
+# BTF: at -O0 nothing is inlined, so pahole gives fx_proto and fx_isra a FUNC.
+build fx0 -O0
+KSURF_DB=$T/o0.db addfx "$T/fx0" 0.0 >/dev/null
+c_of() { sqlite3 "$1" "SELECT json_extract(d.body, '\$.c') || '|' || coalesce(json_extract(d.body, '\$.proto'), 'btf')
+	FROM image_item ii JOIN item i ON i.id = ii.item_id JOIN def d ON d.id = ii.def_id
+	WHERE i.kind = 'func' AND i.name = '$2'"; }
+for f in fx_proto fx_isra; do
+	btf=$(c_of "$T/o0.db" $f)
+	dw=$(c_of "$KSURF_DB" $f)
+	[ "${btf%|btf}|dwarf" = "$dw" ] || fail "$f: BTF at -O0 '$btf', DWARF at -O2 '$dw'"
+done
+ks show func fx_proto | grep -qF '0.1: ⚠️ no BTF, no symbol, full inline const char *fx_proto(struct fx_big * const b, int (*cb)(int, void *), const volatile long int *arr, char *name, long unsigned int (* (*pick)(int))[3])' ||
+	{ ks show func fx_proto; fail "fx_proto page"; }
+pass "prototypes from DWARF print as BTF's at -O0 (fx_proto, fx_isra)"
 
 # Cross-checks against llvm-dwarfdump and nm, independently of libdw.
 nm "$T/fx1" | awk '$2 ~ /[tTwW]/ { print $3 }' >"$T/syms"

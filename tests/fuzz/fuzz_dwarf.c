@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < d.ndefs; i++)
 		if (d.defs[i].name >= d.nnames || d.defs[i].file >= d.nfiles ||
-		    d.defs[i].unit >= d.nfiles)
+		    d.defs[i].unit >= d.nfiles || d.defs[i].proto > d.nprotos)
 			abort();
 	for (size_t i = 0; i < d.nedges; i++)
 		if (d.edges[i].callee >= d.nnames || d.edges[i].caller >= d.nnames)
