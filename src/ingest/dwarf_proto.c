@@ -11,6 +11,11 @@
 #include <string.h>
 
 #define MAX_TYPE_DEPTH 32
+#define MAX_TYPE_NODES 4096 /* per prototype: lying DWARF can fan out (a prototype whose
+			       parameters point back at it) */
+
+/* Type DIEs this thread may still visit for the prototype being written. */
+static _Thread_local unsigned nodes_left;
 
 static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
 {
@@ -76,10 +81,11 @@ static void render(Dwarf_Die *t, const char *inner, struct strbuf *out, int dept
 	const char *name;
 	int tag;
 
-	if (depth > MAX_TYPE_DEPTH) {
+	if (depth > MAX_TYPE_DEPTH || !nodes_left) {
 		sb_add(out, "?");
 		return;
 	}
+	nodes_left--;
 	if (!t) {
 		sb_add(out, "void");
 		if (*inner)
@@ -194,6 +200,7 @@ void ks_dwarf_proto(Dwarf_Die *fn, const char *name, struct strbuf *out)
 
 	sb_init(&in);
 	sb_init(&one);
+	nodes_left = MAX_TYPE_NODES;
 	/* the prototype */
 	sb_add(&in, name);
 	params(fn, true, &in, 0);
