@@ -138,4 +138,26 @@ if [ -n "$CC" ] && "$CC" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine)"
 	fi
 fi
 
+# 7. DWARF function analysis of a real kernel: its -dbg package (../cache-dbg, or
+# $KSURF_DEBUG_DEBS), whole (decompression included) and from the extracted vmlinux;
+# the phases of one run; pahole encoding BTF from the same DWARF as the peer.
+DBG=$(ls "${KSURF_DEBUG_DEBS:-$PWD/../cache-dbg}"/linux-image-*-dbg_*.deb 2>/dev/null | head -1 || true)
+if [ -n "$DBG" ]; then
+	REPS_SAVED=$REPS
+	REPS=${DWARF_REPS:-3}
+	measure bash -c "rm -f $W/d.db*; '$KSURF' -q --db $W/d.db add '$DBG'"
+	row "DWARF analysis: add -dbg .deb" "$(basename "$DBG")" "target ≤ 20 s, ≤ 4 GiB (decompression included)"
+	rm -f "$W"/d.db*
+	KSURF_TIMING=1 "$KSURF" -q --db "$W/d.db" add "$DBG" 2>&1 >/dev/null |
+		grep -E 'read inputs \(|open kernel|DWARF|funcs|store \(one|checkpoint' | sed 's/^/    /'
+	{ dpkg-deb --fsys-tarfile "$DBG" 2>/dev/null || true; } |
+		{ tar -xO --occurrence=1 --wildcards './usr/lib/debug/boot/vmlinux-*' || true; } >"$W/vmlinux"
+	measure bash -c "rm -f $W/d.db*; '$KSURF' -q --db $W/d.db add $W/vmlinux --name x"
+	row "DWARF analysis: add the extracted vmlinux" "same vmlinux ($(($(stat -c %s "$W/vmlinux") >> 20)) MiB)" "no decompression"
+	measure pahole -j --btf_encode_detached="$W/p.btf" "$W/vmlinux"
+	row "peer: pahole -j --btf_encode_detached" "same vmlinux" "pahole reads the same DWARF, encodes BTF"
+	rm -f "$W/vmlinux" "$W"/d.db*
+	REPS=$REPS_SAVED
+fi
+
 ls -l "$W/all.db" | awk -v n="$n" '{ printf "\ndataset for %d images: %.1f MiB\n", n, $5 / 1048576 }'

@@ -6,8 +6,8 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config clang llvm lld libclang-rt-dev \
 	libbpf-dev libelf-dev libdw-dev libarchive-dev libsqlite3-dev libjansson-dev \
-	libmd-dev nettle-dev zlib1g-dev \
-	bpftool dwarves sqlite3 jq xz-utils zstd lz4 dpkg-dev ca-certificates python3 >/dev/null
+	libmd-dev nettle-dev zlib1g-dev liblzma-dev \
+	bpftool dwarves dwz sqlite3 jq xz-utils zstd lz4 dpkg-dev ca-certificates python3 >/dev/null
 # The eBPF test programs use CO-RE type_matches, which clang >= 15 compiles; Debian 12's
 # default clang is 14, so take the newest the distribution has (clang-19 on Debian 12).
 for v in 19 18 17 16 15; do

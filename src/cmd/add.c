@@ -19,9 +19,10 @@
 static const char add_usage[] =
 	"usage: ksurf add PATH... [--name N] [--version V] [--revision R] [--flavor F]\n"
 	"                 [--arch A] [--distro D] [--no-modules]\n"
-	"       ksurf add --running [--no-modules]\n\n"
+	"       ksurf add --running [--no-modules]\n"
+	"       ksurf add --debug-file DEBUG...\n\n"
 	"Ingest kernel images into the dataset. PATH may be a Debian package (.deb/.ddeb;\n"
-	"linux-image-*, linux-binary-*, linux-base-*, linux-modules-*), a kernel (vmlinuz,\n"
+	"linux-image-*, linux-binary-*, linux-base-*, linux-modules-*, -dbg), a kernel (vmlinuz,\n"
 	"bzImage, Image, zImage, zboot, vmlinux ELF), raw BTF (/sys/kernel/btf/vmlinux, .btf,\n"
 	".btf.tar.xz), a System.map or a kernel config, each optionally compressed, and kernel\n"
 	"modules (.ko[.xz|.zst|.gz], or a directory such as lib/modules/<release>). Files of\n"
@@ -31,11 +32,17 @@ static const char add_usage[] =
 	"                  /proc/kallsyms, /proc/config.gz or /boot/config-$(uname -r)\n"
 	"  --no-modules    leave the modules among the inputs aside (the image then says\n"
 	"                  its modules were not ingested)\n"
+	"  --debug-file    the paths are debug files (a -dbg package, a vmlinux with DWARF)\n"
+	"                  of images already in the dataset, matched by their BTF: their\n"
+	"                  functions get DWARF's inlining, duplicate and collision words.\n"
+	"                  A kernel given with DWARF (or with its -dbg package) gets them\n"
+	"                  without this option\n"
 	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
 
-static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx)
+static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx,
+		      const struct ks_ingest_opts *o)
 {
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 	struct ks_surface surf = {0};
@@ -46,6 +53,10 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	int64_t id;
 	int ret;
 
+	if (o->debug_file && !d->dwarf_source)
+		return ks_err(-ENODATA, "%s: no DWARF debug info (a -dbg package or a vmlinux "
+					"with debug info was expected)",
+			      d->sources.buf);
 	btf = btf__new(blob, d->kernel.btf_size);
 	if (!btf)
 		return ks_err(-EINVAL, "%s: BTF rejected by libbpf", d->sources.buf);
@@ -58,6 +69,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		.config = &d->config,
 		.kernel = d->kernel.is_raw_btf ? NULL : &d->kernel,
 		.arch = d->ident.arch,
+		.dwarf = d->dwarf_source ? &d->dwarf : NULL,
 	};
 	ret = ks_surface_extract(&in, &surf);
 	ks_phase("surface");
@@ -91,13 +103,17 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.nmods = d->nmods;
 	img.modules_read = ms.modules;
 	img.modules_skipped = d->mods_skipped + ms.skipped;
+	img.dwarf_source = d->dwarf_source;
+	img.must_exist = o->debug_file;
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
-	if (ret == 1 || ret == 2)
+	if (ret == 1 || ret == 2 || ret == 3)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
-		       ret == 2 ? "; the symbols, config or modules it lacked were added" : "");
+		       ret == 2   ? "; the symbols, config or modules it lacked were added"
+		       : ret == 3 ? "; its functions now carry what the DWARF says"
+				  : "");
 	else if (ret == 0 && d->modules_given)
 		printf("added %s: %u BTF types, %zu items (%zu from %zu modules%s), %zu symbols "
 		       "(%s), %zu config entries (%.2f s)\n",
@@ -109,6 +125,15 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		       "(%.2f s)\n",
 		       d->ident.name, d->btf_types, surf.n, d->syms.n,
 		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
+	if (d->dwarf_source && ret >= 0 && ret != 1 && ret != 2) {
+		char ver[32];
+
+		snprintf(ver, sizeof(ver), d->dwarf.version_min == d->dwarf.version_max ? "%u" : "%u–%u",
+			 d->dwarf.version_min, d->dwarf.version_max);
+		printf("  DWARF %s: %zu units, %zu function definitions, %zu inlined instances "
+		       "and call sites\n",
+		       ver, d->dwarf.units, d->dwarf.ndefs, d->dwarf.nedges);
+	}
 	ks_surface_free(&surf);
 	return ret < 0 ? ret : 0;
 }
@@ -144,7 +169,7 @@ int ks_cmd_add_paths(struct ks_ctx *ctx, char *const *paths, size_t npaths,
 	}
 	ks_phase("open dataset");
 	for (size_t i = 0; i < nimg; i++) {
-		if (ingest_one(st, &imgs[i], ctx)) {
+		if (ingest_one(st, &imgs[i], ctx, o)) {
 			ks_cmd_fail();
 			failed++;
 		}
@@ -167,6 +192,7 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		{"arch", required_argument, NULL, 'a'},	   {"distro", required_argument, NULL, 'D'},
 		{"running", no_argument, NULL, 'R'},	   {"help", no_argument, NULL, 'h'},
 		{"no-modules", no_argument, NULL, 'M'},
+		{"debug-file", no_argument, NULL, 'g'},
 		{NULL, 0, NULL, 0},
 	};
 	struct ks_ingest_opts o = {0};
@@ -184,10 +210,13 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 		case 'D': o.override.distro = optarg; break;
 		case 'R': running = 1; break;
 		case 'M': o.no_modules = 1; break;
+		case 'g': o.debug_file = 1; break;
 		case 'h': fputs(add_usage, stdout); return 0;
 		default: fputs(add_usage, stderr); return KS_EXIT_USAGE;
 		}
 	}
+	if (running && o.debug_file)
+		return ks_cmd_usage_error(add_usage, "add: --running and --debug-file do not go together");
 	if (running && optind < argc)
 		return ks_cmd_usage_error(add_usage, "add: --running takes no paths");
 	if (!running && optind >= argc)

@@ -103,15 +103,35 @@ static void diff_params(const char *item, const struct ks_jnode *op, const struc
 	free(renamed);
 }
 
-/* The status words joined by ", ", or "none". */
-static void words(const struct ks_jnode *def, struct strbuf *out)
+/* The words only DWARF can give (docs/defs.md). */
+static bool dwarf_word(const char *w)
+{
+	static const char *const v[] = {"full inline", "selective inline", "duplicate",
+					"static-static collision", "static-global collision"};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++)
+		if (!strcmp(w, v[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The status words joined by ", ", or "none". Without DWARF on the other side, DWARF's
+ * words are left out: an image whose -dbg package was not added has not lost its
+ * inlining.
+ */
+static void words(const struct ks_jnode *def, bool drop_dwarf, struct strbuf *out)
 {
 	const struct ks_jnode *arr = ks_jget(def, "status");
 
 	for (size_t i = 0; i < ks_jlen(arr); i++) {
-		if (i)
+		const char *w = ks_jstr(ks_jat(arr, i));
+
+		if (drop_dwarf && dwarf_word(w))
+			continue;
+		if (out->len)
 			sb_add(out, ", ");
-		sb_add(out, ks_jstr(ks_jat(arr, i)));
+		sb_add(out, w);
 	}
 	if (!out->len)
 		sb_add(out, "none");
@@ -130,8 +150,8 @@ void ks_diff_proto(const struct ks_jnode *o, const struct ks_jnode *n, struct ks
 		diff_params(item, op, np, out);
 	sb_init(&a);
 	sb_init(&b);
-	words(o, &a);
-	words(n, &b);
+	words(o, !ks_jis(ks_jget(n, "dwarf"), KS_JTRUE), &a);
+	words(n, !ks_jis(ks_jget(o, "dwarf"), KS_JTRUE), &b);
 	if (strcmp(a.buf, b.buf))
 		ks_changes_add(out, KS_CHG_STATUS, item, a.buf, b.buf);
 	sb_release(&a);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ingest/pkg.h"
+#include "util/clock.h"
 #include "util/err.h"
 
 #define KS_MAX_INPUT (2ULL << 30)
@@ -159,22 +160,26 @@ static int pkg_member(const struct ks_pkg_member *m, void *ctx_)
 	char origin[4096];
 	struct part *p;
 
-	if (m->role == KS_PART_MODULE && ctx->no_modules)
+	/* a -dbg package's modules are debug copies of the real ones: never read */
+	if (m->role == KS_PART_MODULE && (ctx->no_modules || !strncmp(m->path, "usr/lib/debug/", 14)))
 		return 0;
 	snprintf(origin, sizeof(origin), "%s: %s", ctx->input, m->path);
 	p = part_new(ctx->ps, ctx->input, origin);
 	p->role = m->role;
 	p->release = m->release ? strdup(m->release) : NULL;
-	p->bytes.data = malloc(m->size ? m->size : 1);
-	if (!p->bytes.data)
-		abort();
-	memcpy(p->bytes.data, m->data, m->size);
+	/* the member's buffer becomes the part's: a debug vmlinux is 600 MB */
+	p->bytes.data = (uint8_t *)m->data;
 	p->bytes.size = m->size;
+	*m->keep = NULL;
 	if (p->release || ctx->info->version)
 		ks_identity_from_release(&p->pkg, p->release, ctx->info->version, ctx->info->arch);
 	/* Without modules, kernel, config and System.map are all an image takes from a
-	 * package: the thousands of modules after them are then never decompressed. */
+	 * package: the thousands of modules after them are then never decompressed. A -dbg
+	 * package has no config and its vmlinux has a .symtab: the walk stops at the
+	 * vmlinux, before the gigabytes of module debug info. */
 	ctx->roles |= 1u << m->role;
+	if (!strncmp(m->path, "usr/lib/debug/", 14) && m->role == KS_PART_KERNEL)
+		return KS_PKG_STOP;
 	if (ctx->no_modules && (ctx->roles & (1u << KS_PART_KERNEL)) &&
 	    (ctx->roles & (1u << KS_PART_CONFIG)) && (ctx->roles & (1u << KS_PART_SYSMAP)))
 		return KS_PKG_STOP;
@@ -288,6 +293,8 @@ void ks_image_data_free(struct ks_image_data *d)
 	for (size_t i = 0; i < d->nmods; i++)
 		ks_kmod_free(&d->mods[i]);
 	free(d->mods);
+	ks_dwarf_free(&d->dwarf);
+	free(d->dwarf_source);
 }
 
 static void add_source(struct ks_image_data *d, const char *input)
@@ -316,7 +323,7 @@ static char *running_release(void)
 /* Open the kernel part of a new image. */
 static int open_kernel(struct part *p, struct ks_image_data *d)
 {
-	int ret = ks_kernel_open(p->origin, p->bytes.data, p->bytes.size, &d->kernel);
+	int ret = ks_kernel_open_own(p->origin, &p->bytes, 1, &d->kernel);
 
 	if (ret)
 		return ret;
@@ -576,10 +583,32 @@ static int read_modules(struct ks_image_data *d, int progress)
 	return ret;
 }
 
-static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+/*
+ * The function facts of a kernel ELF with debug info (a -dbg vmlinux). Debug info that
+ * is there but broken fails the image: its statuses would be wrong.
+ */
+static int read_dwarf(struct ks_image_data *d, int progress)
 {
 	int ret;
+
+	if (!d->kernel.is_elf)
+		return 0;
+	if (progress)
+		fprintf(stderr, "  reading DWARF of %s...\n", d->sources.buf);
+	ret = ks_dwarf_read(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &d->dwarf);
+	ks_phase("DWARF: read and walk");
+	if (ret == -ENODATA)
+		return 0;
+	if (ret)
+		return ret;
+	d->dwarf_source = strdup(d->sources.buf);
+	return 0;
+}
+
+static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
 	struct btf *btf;
+	int ret;
 	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 
 	btf = btf__new(blob, d->kernel.btf_size);
@@ -589,6 +618,8 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 	d->btf_types = btf__type_cnt(btf) - 1;
 	btf__free(btf);
 	hash_hex(blob, d->kernel.btf_size, d->content_hash);
+	if ((ret = read_dwarf(d, o->progress)))
+		return ret;
 	choose_symbols(d, o->progress);
 	if ((ret = read_modules(d, o->progress)))
 		return ret;
@@ -665,6 +696,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 			fprintf(stderr, "reading %s...\n", paths[i]);
 		ret = load_input(&ps, paths[i], o);
 	}
+	ks_phase("read inputs (decompress packages)");
 	/* Kernels (or BTF blobs) found an image each. */
 	for (size_t i = 0; i < ps.n && !ret; i++) {
 		struct part *p = &ps.v[i];
@@ -681,6 +713,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 		if (o->progress)
 			fprintf(stderr, "opening %s...\n", p->origin);
 		ret = open_kernel(p, d);
+		ks_phase("open kernel");
 		nimg++;
 		if (ret)
 			break;

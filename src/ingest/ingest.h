@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "ingest/config.h"
+#include "ingest/dwarf.h"
 #include "ingest/identity.h"
 #include "ingest/kimage.h"
 #include "ingest/kmod.h"
@@ -29,6 +30,8 @@ struct ks_image_data {
 				    read were reported and left out) */
 	size_t nmods;
 	size_t mods_skipped;	 /* modules reported and left out */
+	struct ks_dwarf dwarf;	 /* function facts, when the kernel is an ELF with DWARF */
+	char *dwarf_source;	 /* the input the DWARF came from, or NULL when none */
 };
 
 void ks_image_data_free(struct ks_image_data *d);
@@ -37,6 +40,7 @@ struct ks_ingest_opts {
 	struct ks_identity override; /* non-NULL fields win over derived ones */
 	int progress;		     /* print progress lines on stderr */
 	int no_modules;		     /* leave the modules among the inputs aside */
+	int debug_file;		     /* the inputs add DWARF to images already stored */
 };
 
 /*

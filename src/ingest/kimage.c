@@ -498,7 +498,14 @@ static int open_bytes(const char *origin, struct src *s, struct ks_kernel *k, in
 
 int ks_kernel_open(const char *origin, const uint8_t *data, size_t size, struct ks_kernel *k)
 {
-	struct src s = {data, size, NULL};
+	return ks_kernel_open_own(origin, &(struct ks_bytes){(uint8_t *)data, size}, 0, k);
+}
+
+int ks_kernel_open_own(const char *origin, struct ks_bytes *b, int take, struct ks_kernel *k)
+{
+	const uint8_t *data = b->data;
+	size_t size = b->size;
+	struct src s = {data, size, take ? b : NULL};
 	int ret;
 
 	memset(k, 0, sizeof(*k));

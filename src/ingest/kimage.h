@@ -46,6 +46,9 @@ struct ks_kernel {
  * Decompressed sizes are capped (1 GiB, and 64x the compressed stream).
  */
 int ks_kernel_open(const char *origin, const uint8_t *data, size_t size, struct ks_kernel *k);
+/* The same, but with take an uncompressed kernel's bytes move into k->image instead of
+ * being copied (b is then emptied): a 600 MB debug vmlinux is not held twice. */
+int ks_kernel_open_own(const char *origin, struct ks_bytes *b, int take, struct ks_kernel *k);
 void ks_kernel_free(struct ks_kernel *k);
 
 /*

@@ -11,6 +11,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <lzma.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,11 @@ struct pkg_walk {
 	int seen_control, seen_data;
 	int stopped; /* the callback has all it wants: the rest is not read */
 	uint8_t buf[PKG_BLOCK];
+	/* data.tar.xz is decoded here, on two threads (liblzma's block-parallel decoder:
+	 * dpkg writes multi-block xz), not by libarchive's one-thread filter */
+	int xz_on, xz_in_eof;
+	lzma_stream xz;
+	uint8_t xin[PKG_BLOCK];
 };
 
 const char *ks_part_role_name(enum ks_part_role role)
@@ -253,6 +259,68 @@ static la_ssize_t member_read(struct archive *nested, void *data, const void **b
 	return n;
 }
 
+/* The tar of a data.tar.xz, decoded from the ar member by liblzma. */
+static la_ssize_t member_read_xz(struct archive *nested, void *data, const void **buf)
+{
+	struct pkg_walk *w = data;
+
+	w->xz.next_out = w->buf;
+	w->xz.avail_out = sizeof(w->buf);
+	while (w->xz.avail_out == sizeof(w->buf)) {
+		lzma_ret r;
+
+		if (!w->xz.avail_in && !w->xz_in_eof) {
+			la_ssize_t n = archive_read_data(w->outer, w->xin, sizeof(w->xin));
+
+			if (n < 0) {
+				const char *msg = archive_error_string(w->outer);
+
+				archive_set_error(nested, archive_errno(w->outer), "%s",
+						  msg ? msg : "read error");
+				return -1;
+			}
+			w->xz_in_eof = n == 0;
+			w->xz.next_in = w->xin;
+			w->xz.avail_in = (size_t)n;
+		}
+		r = lzma_code(&w->xz, w->xz_in_eof ? LZMA_FINISH : LZMA_RUN);
+		if (r == LZMA_STREAM_END)
+			break;
+		if (r != LZMA_OK) {
+			archive_set_error(nested, r == LZMA_MEM_ERROR ? ENOMEM : EILSEQ, "%s",
+					  r == LZMA_BUF_ERROR	   ? "truncated xz data"
+					  : r == LZMA_MEMLIMIT_ERROR ? "xz data needs over 1 GiB to decode"
+					  : r == LZMA_MEM_ERROR	   ? "out of memory decoding xz data"
+								   : "xz data is corrupt");
+			return -1;
+		}
+	}
+	*buf = w->buf;
+	return (la_ssize_t)(sizeof(w->buf) - w->xz.avail_out);
+}
+
+/* Start liblzma's multi-threaded decoder for a data.tar.xz; libarchive's on failure. */
+static void xz_start(struct pkg_walk *w)
+{
+	lzma_mt mt = {
+		.flags = LZMA_CONCATENATED,
+		.threads = 2,
+		.memlimit_threading = 512u << 20,
+		.memlimit_stop = 1u << 30,
+	};
+
+	w->xz = (lzma_stream)LZMA_STREAM_INIT;
+	w->xz_in_eof = 0;
+	w->xz_on = lzma_stream_decoder_mt(&w->xz, &mt) == LZMA_OK;
+}
+
+static void xz_stop(struct pkg_walk *w)
+{
+	if (w->xz_on)
+		lzma_end(&w->xz);
+	w->xz_on = 0;
+}
+
 /*
  * Only the compressions dpkg writes: support_filter_all() would also enable filters
  * (lrzip, lzop, grzip) that run an external program on our input.
@@ -263,6 +331,17 @@ static int nested_open(struct pkg_walk *w, struct archive **out)
 
 	if (!a)
 		abort();
+	if (w->xz_on) {
+		archive_read_support_format_tar(a);
+		if (archive_read_open(a, w, NULL, member_read_xz, NULL) != ARCHIVE_OK) {
+			int err = archive_fail(w, a, NULL);
+
+			archive_read_free(a);
+			return err;
+		}
+		*out = a;
+		return 0;
+	}
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_lzma(a);
@@ -444,6 +523,7 @@ static int hand_member(struct pkg_walk *w, struct archive *a, struct archive_ent
 	if (err)
 		goto out;
 	m.data = data;
+	m.keep = &data;
 	m.release = release;
 	err = w->fn ? w->fn(&m, w->ctx) : 0;
 	if (err == KS_PKG_STOP)
@@ -531,8 +611,12 @@ static int walk(struct pkg_walk *w)
 			err = read_control(w);
 		else if (!strncmp(name, "data.tar", 8) && !w->seen_control)
 			err = walk_err(w, -EBADMSG, NULL, "comes before control.tar");
-		else if (!strncmp(name, "data.tar", 8))
+		else if (!strncmp(name, "data.tar", 8)) {
+			if (!strcmp(name, "data.tar.xz"))
+				xz_start(w);
 			err = read_data(w);
+			xz_stop(w);
+		}
 		/* Anything else (dpkg's "_" extensions) is skipped, as dpkg does. */
 		if (err)
 			return err;

@@ -37,6 +37,8 @@ struct ks_pkg_member {
 	const char *release;	/* release string from the path (lib/modules/<rel>/, -<rel>), or NULL */
 	const uint8_t *data;	/* the member's bytes, valid only during the callback */
 	size_t size;
+	uint8_t **keep;		/* fn may keep data (malloc'ed) instead of copying it:
+				   it sets *keep = NULL and frees data itself later */
 };
 
 typedef int (*ks_pkg_member_fn)(const struct ks_pkg_member *m, void *ctx);

@@ -343,7 +343,7 @@ static void eval_func(struct ks_cell *cell, const struct ks_dep *d, const char *
 		set(cell, KS_LVL_WARN, "partly inlined",
 		    "inlined at some call sites: those calls are missed");
 	else if (has_status(j, "several symbols") || has_status(j, "duplicate") ||
-		 has_status(j, "collision"))
+		 has_status(j, "static-static collision") || has_status(j, "static-global collision"))
 		set(cell, KS_LVL_WARN, "several",
 		    "several functions share this name: the probe sees one of them");
 	else if (json_is_false(json_object_get(j, "symbols_known")) && !fentry)

@@ -382,8 +382,59 @@ static int insert_modules(struct ks_store *st, int64_t id, const struct ks_image
 	return ret;
 }
 
-/* An existing image with the same content: fill in only what it lacks. Returns how
- * many parts (symbols, config, modules) were added, or a negative errno. */
+/*
+ * DWARF for an image that lacks it (its -dbg package added later): the func items,
+ * now with DWARF's words and evidence, replace the ones extracted without. Returns 1
+ * when added, 0 when the image had DWARF already.
+ */
+static int add_dwarf(struct ks_store *st, int64_t id, const struct ks_image_new *img)
+{
+	const struct ks_surface *surf = img->surface;
+	struct ks_surface funcs = {0};
+	sqlite3_stmt *s;
+	size_t b = 0, e;
+	int has = 1, ret;
+
+	if ((ret = ks_db_prepare(st, "SELECT dwarf_source IS NOT NULL FROM image WHERE id = ?", &s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		has = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (has)
+		return 0;
+	/* items are sorted by kind: the funcs are one run */
+	while (b < surf->n && surf->items[b].kind != KS_KIND_FUNC)
+		b++;
+	for (e = b; e < surf->n && surf->items[e].kind == KS_KIND_FUNC; e++)
+		;
+	funcs.items = surf->items + b;
+	funcs.n = e - b;
+	/* vmlinux's func items: the modules' ones stay as they were ingested */
+	if ((ret = ks_db_prepare(st, "DELETE FROM image_item WHERE image_id = ? AND module IS NULL"
+				     " AND item_id IN (SELECT id FROM item WHERE kind = 'func')",
+				 &s)))
+		return ret;
+	sqlite3_bind_int64(s, 1, id);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot drop the func items");
+	sqlite3_finalize(s);
+	if (ret || (ret = insert_items(st, id, &funcs, 0)))
+		return ret;
+	if ((ret = ks_db_prepare(st, "UPDATE image SET dwarf_source = ?, nitems ="
+				     " (SELECT count(*) FROM image_item WHERE image_id = ?3)"
+				     " WHERE id = ?3",
+				 &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, img->dwarf_source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, id);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update image");
+	sqlite3_finalize(s);
+	return ret ? ret : 1;
+}
+
+/* An existing image with the same content: fill in only what it lacks. Returns 3 when
+ * DWARF was added, else 2 when symbols, config or modules were, 1 when nothing was, or a
+ * negative errno. */
 static int complete_image(struct ks_store *st, int64_t id, const struct ks_image_new *img)
 {
 	sqlite3_stmt *s;
@@ -400,7 +451,10 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 		has_mods = sqlite3_column_int(s, 2);
 	}
 	sqlite3_finalize(s);
-	int added = 0;
+	int added = 0, dwarf = 0;
+
+	if (img->dwarf_source && img->surface && (dwarf = add_dwarf(st, id, img)) < 0)
+		return dwarf;
 
 	if (!has_syms && img->syms && img->syms->n) {
 		if ((ret = insert_symbols(st, id, img->syms)) ||
@@ -422,7 +476,7 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 			return ret;
 		added++;
 	}
-	return added;
+	return dwarf ? 3 : added ? 2 : 1;
 }
 
 static int find_image(struct ks_store *st, const char *col, const char *val, int64_t *id)
@@ -456,8 +510,8 @@ static int insert_image_row(struct ks_store *st, const struct ks_image_new *img,
 				 "INSERT INTO image(name, version, revision, flavor, arch, distro,"
 				 " release, content_hash, source, packing, btf_found_by, btf_endian,"
 				 " btf_types, banner, sym_source, config_source, added_at, nsyms,"
-				 " nconfig, nitems)"
-				 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				 " nconfig, nitems, dwarf_source)"
+				 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &s)))
 		return ret;
 	sqlite3_bind_text(s, 1, d->name, -1, SQLITE_STATIC);
@@ -482,6 +536,7 @@ static int insert_image_row(struct ks_store *st, const struct ks_image_new *img,
 	sqlite3_bind_int64(s, 18, img->syms ? (int64_t)img->syms->n : 0);
 	sqlite3_bind_int64(s, 19, img->config ? (int64_t)img->config->n : 0);
 	sqlite3_bind_int64(s, 20, img->surface ? (int64_t)img->surface->n : 0);
+	sqlite3_bind_text(s, 21, img->dwarf_source, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		ret = ks_db_fail(st, "cannot store image");
 	else
@@ -520,8 +575,13 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 	if (found) {
 		if ((ret = complete_image(st, id, img)) < 0)
 			goto fail;
-		ret = ret ? 2 : 1;
 		goto commit;
+	}
+	if (img->must_exist) {
+		ret = ks_err(-ENOENT, "%s: no image in the dataset has this kernel's BTF; add the "
+				      "kernel first, or give both together",
+			     img->source);
+		goto fail;
 	}
 	found = find_image(st, "name", img->ident.name, &id);
 	if (found) {

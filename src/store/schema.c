@@ -29,7 +29,8 @@ static const char schema_sql[] =
 	"  nsyms INTEGER NOT NULL DEFAULT 0, nconfig INTEGER NOT NULL DEFAULT 0,\n"
 	"  nitems INTEGER NOT NULL DEFAULT 0,\n"
 	"  added_at TEXT NOT NULL,\n"
-	"  modules INTEGER, modules_skipped INTEGER);\n"
+	"  modules INTEGER, modules_skipped INTEGER,\n"
+	"  dwarf_source TEXT);\n"
 	"CREATE TABLE IF NOT EXISTS btf(\n"
 	"  image_id INTEGER PRIMARY KEY REFERENCES image(id) ON DELETE CASCADE,\n"
 	"  data BLOB NOT NULL);\n"
@@ -75,10 +76,12 @@ static const char schema_sql[] =
 	"  pairing TEXT NOT NULL CHECK(pairing IN ('version', 'variant')),\n"
 	"  images TEXT NOT NULL);\n";
 
-/* Version 1 knew no modules: its images are images without their modules. */
+/* Version 1 knew no modules and no DWARF: its images are images without their modules,
+ * and their func items were extracted without DWARF. */
 static const char migrate_1_2[] =
 	"ALTER TABLE image ADD COLUMN modules INTEGER;\n"
 	"ALTER TABLE image ADD COLUMN modules_skipped INTEGER;\n"
+	"ALTER TABLE image ADD COLUMN dwarf_source TEXT;\n"
 	"ALTER TABLE image_item ADD COLUMN module TEXT;\n"
 	"ALTER TABLE image_item ADD COLUMN others TEXT;\n"
 	"UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";

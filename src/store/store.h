@@ -76,13 +76,16 @@ struct ks_image_new {
 	size_t nmods;
 	size_t modules_read;		 /* of them, those whose items are in surface */
 	size_t modules_skipped;
+	const char *dwarf_source;	/* the input DWARF came from, or NULL */
+	int must_exist;			/* only complete an image already stored (--debug-file) */
 };
 
 /*
  * Write one image in one transaction. If an image with the same content hash exists:
  * return 1 ("already present"), or 2 when symbols, config or modules it lacked were
- * filled in; if
- * the name is taken by other content, fail with -EEXIST. 0 when added.
+ * filled in, or 3 when DWARF it lacked was added (its func items are replaced by img's,
+ * which were extracted with DWARF); if the name is taken by other content, fail with
+ * -EEXIST. 0 when added. With must_exist, an image of other content is not added: -ENOENT.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ingest/symtab.h"
+#include "surface/funcs_dwarf.h"
 #include "surface/proto.h"
 #include "surface/surface_int.h"
 #include "util/clock.h"
@@ -112,8 +113,12 @@ static void put_sep(struct strbuf *d, bool *first)
 	*first = false;
 }
 
-/* "evidence":[...]: one line per distinct symbol name and type, with its count. */
-static int put_evidence(struct ks_proto_ctx *c, const struct tsym *s, size_t n)
+/*
+ * "evidence":[...]: one line per distinct symbol name and type, with its count, then
+ * DWARF's lines (declaration sites, inline and direct callers) when it knows the name.
+ */
+static int put_evidence(struct ks_proto_ctx *c, const struct tsym *s, size_t n,
+			const struct ks_fdw *fdw, long dwid)
 {
 	struct strbuf line = STRBUF_INIT;
 	bool first = true;
@@ -132,31 +137,103 @@ static int put_evidence(struct ks_proto_ctx *c, const struct tsym *s, size_t n)
 		put_sep(&c->def, &first);
 		ret = ks_jsonw_str(&c->def, line.buf, line.len);
 	}
+	if (!ret && fdw)
+		ret = ks_fdw_evidence(fdw, dwid, &c->def, &first);
 	sb_addc(&c->def, ']');
 	sb_release(&line);
 	return ret;
 }
 
+/* One line of a DWARF prototype (s to its end or the next '\n') as a JSON string. */
+static int put_piece(struct strbuf *d, const char **s, char end)
+{
+	size_t n = strcspn(*s, end == '\t' ? "\t\n" : "\n");
+	int ret = ks_jsonw_str(d, *s, n);
+
+	*s += n + ((*s)[n] != '\0');
+	return ret;
+}
+
+/* "params":[...] from the parameter lines of a DWARF prototype (after its 2nd line). */
+static int put_dwarf_params(struct strbuf *d, const char *p)
+{
+	int ret = 0;
+	bool first = true;
+
+	sb_add(d, "\"params\":[");
+	while (*p && !ret) {
+		const char *name = p, *type, *decl;
+
+		type = name + strcspn(name, "\t\n") + 1;
+		decl = type + strcspn(type, "\t\n") + 1;
+		put_sep(d, &first);
+		sb_add(d, "{\"decl\":");
+		ret = put_piece(d, &decl, '\n');
+		sb_add(d, ",\"name\":");
+		if (!ret)
+			ret = put_piece(d, &name, '\t');
+		sb_add(d, ",\"type\":");
+		if (!ret)
+			ret = put_piece(d, &type, '\t');
+		sb_addc(d, '}');
+		p = decl;
+	}
+	sb_addc(d, ']');
+	return ret;
+}
+
+static void put_word(struct strbuf *d, bool *first, bool cond, const char *word)
+{
+	if (!cond)
+		return;
+	put_sep(d, first);
+	sb_addc(d, '"');
+	sb_add(d, word);
+	sb_addc(d, '"');
+}
+
 /*
- * One func item: FUNC fid (0 when only symbols know it) and its symbols s[0..n);
- * symbols_known is false when the image has no symbols at all.
+ * One func item: FUNC fid (0 when only symbols or DWARF know it), its symbols s[0..n)
+ * and DWARF name dwid (-1 when DWARF does not know it; fdw NULL when the image has no
+ * DWARF); symbols_known is false when the image has no symbols at all.
  */
 static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsigned dups,
-		    const struct tsym *s, size_t n, bool symbols_known, struct ks_surface *out)
+		    const struct tsym *s, size_t n, bool symbols_known, const struct ks_fdw *fdw,
+		    long dwid, struct ks_surface *out)
 {
 	struct strbuf *d = &c->def;
+	const char *proto = NULL, *p;
+	struct ks_fdw_facts f = {0};
 	size_t exact = 0;
-	bool first = true;
+	bool first = true, dw_words = false;
 	int ret;
 
 	for (size_t i = 0; i < n; i++)
 		exact += s[i].len == s[i].base;
+	if (fdw) {
+		ks_fdw_facts(fdw, dwid, &f);
+		dw_words = f.inlined || f.duplicate || f.static_sites >= 2 ||
+			   (f.static_sites && f.global_sites);
+	}
+	/* without a BTF FUNC, the prototype DWARF gives */
+	if (!fid && fdw)
+		proto = ks_fdw_proto(fdw, dwid);
 	sb_reset(d);
 	sb_addc(d, '{');
-	ret = fid ? ks_proto_put_c(c, fid) : ks_proto_put_kv(d, "c", name);
-	if (!ret && n) {
+	if (fid) {
+		ret = ks_proto_put_c(c, fid);
+	} else if (proto) {
+		p = proto;
+		sb_add(d, "\"c\":");
+		ret = put_piece(d, &p, '\n');
+	} else {
+		ret = ks_proto_put_kv(d, "c", name);
+	}
+	if (fdw)
+		sb_add(d, ",\"dwarf\":true");
+	if (!ret && (n || dwid >= 0)) {
 		sb_addc(d, ',');
-		ret = put_evidence(c, s, n);
+		ret = put_evidence(c, s, n, fdw, dwid);
 	}
 	sb_add(d, ",\"kind\":\"func\"");
 	if (fid) {
@@ -173,27 +250,29 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 		sb_addc(d, ',');
 		if (!ret)
 			ret = ks_proto_put_return(c, fid);
+	} else if (proto && !ret) {
+		const char *ret_type = proto + strcspn(proto, "\n") + (proto[strcspn(proto, "\n")] != 0);
+
+		p = ret_type + strcspn(ret_type, "\n") + (ret_type[strcspn(ret_type, "\n")] != 0);
+		sb_addc(d, ',');
+		ret = put_dwarf_params(d, p);
+		sb_add(d, ",\"proto\":\"dwarf\",\"return\":");
+		if (!ret)
+			ret = put_piece(d, &ret_type, '\n');
 	}
 	if (ret)
 		return ks_err(ret, "function %s: a name is not valid UTF-8", name);
-	if (symbols_known && (!fid || !n || !exact || exact > 1)) {
+	if (symbols_known && (!fid || !n || !exact || exact > 1 || dw_words)) {
 		sb_add(d, ",\"status\":[");
-		if (!fid) {
-			put_sep(d, &first);
-			sb_add(d, "\"no BTF\"");
-		}
-		if (!n) {
-			put_sep(d, &first);
-			sb_add(d, "\"no symbol\"");
-		}
-		if (n && !exact) {
-			put_sep(d, &first);
-			sb_add(d, "\"transformation\"");
-		}
-		if (exact > 1) {
-			put_sep(d, &first);
-			sb_add(d, "\"several symbols\"");
-		}
+		put_word(d, &first, !fid, "no BTF");
+		put_word(d, &first, !n, "no symbol");
+		put_word(d, &first, f.inlined && !n, "full inline");
+		put_word(d, &first, f.inlined && n, "selective inline");
+		put_word(d, &first, n && !exact, "transformation");
+		put_word(d, &first, f.duplicate, "duplicate");
+		put_word(d, &first, f.static_sites >= 2, "static-static collision");
+		put_word(d, &first, f.static_sites && f.global_sites, "static-global collision");
+		put_word(d, &first, exact > 1, "several symbols");
 		sb_addc(d, ']');
 	}
 	if (!symbols_known)
@@ -203,40 +282,76 @@ static int put_func(struct ks_proto_ctx *c, const char *name, uint32_t fid, unsi
 	return 0;
 }
 
-static int join(struct ks_proto_ctx *c, const struct ks_func_index *fx, const struct tsym *s,
-		size_t ns, bool symbols_known, struct ks_surface *out)
+/* The three name streams of the join: BTF FUNCs, text symbols by base, DWARF items. */
+struct streams {
+	const struct ks_func_index *fx;
+	const struct tsym *s;
+	size_t ns;
+	const struct ks_fdw *fdw; /* NULL without DWARF */
+	size_t i, a, w;		  /* heads */
+};
+
+static bool head(const struct streams *st, int which, const char **name, size_t *len)
+{
+	if (which == 0 && st->i < st->fx->n) {
+		*name = st->fx->v[st->i].name;
+		*len = st->fx->v[st->i].len;
+		return true;
+	}
+	if (which == 1 && st->a < st->ns) {
+		*name = st->s[st->a].name;
+		*len = st->s[st->a].base;
+		return true;
+	}
+	if (which == 2 && st->fdw && st->w < st->fdw->nitems) {
+		*name = st->fdw->d->names[st->fdw->items[st->w]];
+		*len = strlen(*name);
+		return true;
+	}
+	return false;
+}
+
+/* Every name of any stream, in order, as one func item. */
+static int join(struct ks_proto_ctx *c, struct streams *st, bool symbols_known,
+		struct ks_surface *out)
 {
 	struct strbuf name = STRBUF_INIT;
-	size_t i = 0, a = 0;
 	int ret = 0;
 
 	sb_init(&name);
-	while ((i < fx->n || a < ns) && !ret) {
-		size_t j = i, b = a;
-		int r;
+	for (;;) {
+		const char *min = NULL, *h;
+		size_t minlen = 0, hl, j, b;
+		uint32_t fid = 0;
+		long dwid = -1;
 
-		if (i == fx->n)
-			r = 1;
-		else if (a == ns)
-			r = -1;
-		else
-			r = ks_name_cmp(fx->v[i].name, fx->v[i].len, s[a].name, s[a].base);
-		if (r <= 0)
-			while (j < fx->n && !ks_name_cmp(fx->v[j].name, fx->v[j].len, fx->v[i].name,
-							 fx->v[i].len))
-				j++;
-		if (r >= 0)
-			while (b < ns && !ks_name_cmp(s[b].name, s[b].base, s[a].name, s[a].base))
-				b++;
+		for (int k = 0; k < 3; k++)
+			if (head(st, k, &h, &hl) && (!min || ks_name_cmp(h, hl, min, minlen) < 0)) {
+				min = h;
+				minlen = hl;
+			}
+		if (!min || ret)
+			break;
 		sb_reset(&name);
-		if (r <= 0)
-			sb_addn(&name, fx->v[i].name, fx->v[i].len);
-		else
-			sb_addn(&name, s[a].name, s[a].base);
-		ret = put_func(c, name.buf, r <= 0 ? fx->v[i].id : 0, (unsigned)(j > i ? j - i - 1 : 0),
-			       s ? s + a : NULL, b - a, symbols_known, out);
-		i = j;
-		a = b;
+		sb_addn(&name, min, minlen);
+		for (j = st->i; j < st->fx->n &&
+				!ks_name_cmp(st->fx->v[j].name, st->fx->v[j].len, name.buf, name.len);
+		     j++)
+			;
+		if (j > st->i)
+			fid = st->fx->v[st->i].id;
+		for (b = st->a; b < st->ns && !ks_name_cmp(st->s[b].name, st->s[b].base, name.buf, name.len);
+		     b++)
+			;
+		if (head(st, 2, &h, &hl) && !ks_name_cmp(h, hl, name.buf, name.len))
+			st->w++;
+		if (st->fdw)
+			dwid = ks_dwarf_find(st->fdw->d, name.buf, name.len);
+		ret = put_func(c, name.buf, fid, (unsigned)(j > st->i ? j - st->i - 1 : 0),
+			       st->s ? st->s + st->a : NULL, /* no symbols: no pointer arithmetic on NULL */
+			       b - st->a, symbols_known, st->fdw, dwid, out);
+		st->i = j;
+		st->a = b;
 	}
 	sb_release(&name);
 	return ret;
@@ -245,6 +360,7 @@ static int join(struct ks_proto_ctx *c, const struct ks_func_index *fx, const st
 int ks_surface_funcs(const struct ks_surface_input *in, struct ks_surface *out)
 {
 	struct ks_func_index fx;
+	struct ks_fdw fdw;
 	struct ks_proto_ctx c;
 	struct tsym *s = NULL;
 	size_t ns = 0;
@@ -260,8 +376,17 @@ int ks_surface_funcs(const struct ks_surface_input *in, struct ks_surface *out)
 	if (known)
 		ret = collect(in->syms, &s, &ns);
 	ks_phase("surface: funcs: index, symbols");
-	if (!ret)
-		ret = join(&c, &fx, s, ns, known, out);
+	if (!ret && in->dwarf) {
+		ks_fdw_build(in->dwarf, &fdw);
+		ks_phase("surface: funcs: DWARF facts by name");
+	}
+	if (!ret) {
+		struct streams st = {&fx, s, ns, in->dwarf ? &fdw : NULL, 0, 0, 0};
+
+		ret = join(&c, &st, known, out);
+	}
+	if (in->dwarf)
+		ks_fdw_free(&fdw);
 	free(s);
 	ks_proto_ctx_fini(&c);
 	ks_func_index_free(&fx);

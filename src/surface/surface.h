@@ -61,6 +61,7 @@ void ks_surface_free(struct ks_surface *s);
 struct ks_symtab;
 struct ks_config;
 struct ks_kernel;
+struct ks_dwarf;
 
 /* What one image offers the extractors. Everything but btf may be empty or NULL. */
 struct ks_surface_input {
@@ -69,6 +70,7 @@ struct ks_surface_input {
 	const struct ks_config *config; /* n == 0 when the image has no config */
 	const struct ks_kernel *kernel; /* the decompressed kernel (data reads), or NULL */
 	const char *arch;		/* Debian arch name, or NULL */
+	const struct ks_dwarf *dwarf;	/* function facts from DWARF, or NULL when none */
 };
 
 /*
