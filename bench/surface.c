@@ -15,6 +15,7 @@
 #include "ingest/config.h"
 #include "ingest/symtab.h"
 #include "surface/surface.h"
+#include "util/heap.h"
 #include "util/bytes.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 	double t[64];
 	int reps = 5, nfiles = argc - 1;
 	size_t items = 0;
+
+	ks_heap_setup(256 << 20); /* as `ksurf add` sets its heap up */
 
 	if (argc > 2 && strspn(argv[argc - 1], "0123456789") == strlen(argv[argc - 1])) {
 		reps = atoi(argv[argc - 1]);

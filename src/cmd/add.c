@@ -15,6 +15,7 @@
 #include "surface/surface.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/heap.h"
 
 static const char add_usage[] =
 	"usage: ksurf add PATH... [--name N] [--version V] [--revision R] [--flavor F]\n"
@@ -197,6 +198,8 @@ int cmd_add(int argc, char **argv, struct ks_ctx *ctx)
 	};
 	struct ks_ingest_opts o = {0};
 	char **paths = NULL;
+
+	ks_heap_setup(256 << 20); /* kernels, surfaces and defs: hundreds of MiB of blocks */
 	size_t npaths = 0;
 	int c, running = 0, ret;
 

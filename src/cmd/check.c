@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
-#include <malloc.h>
-#include <sys/mman.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include "prog/secdef.h"
 #include "report/check.h"
 #include "util/err.h"
+#include "util/heap.h"
 #include "util/parallel.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -402,26 +401,6 @@ static void eval_image_from1(void *arg, size_t i)
 	eval_image(arg, i + 1);
 }
 
-/*
- * Grow the heap once by `bytes` and ask for transparent huge pages on it: every image's
- * BTF (5 MB, copied by SQLite, by us and by libbpf) then lands in memory that faults in
- * 2 MB at a time instead of 4 KB (a page fault is the most expensive thing this command
- * does on a VM). The block is freed at once and stays in the heap for the mallocs after.
- */
-static void prefault_heap(size_t bytes)
-{
-	uint8_t *p = malloc(bytes);
-	uintptr_t a, e;
-
-	if (!p)
-		return;
-	a = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
-	e = ((uintptr_t)p + bytes) & ~(uintptr_t)((2u << 20) - 1);
-	if (e > a)
-		madvise((void *)a, e - a, MADV_HUGEPAGE);
-	free(p);
-}
-
 /* Read every object in the files: the file itself, or the objects embedded in it. */
 static int read_objects(char **paths, size_t n, struct ks_bpf_obj ***objs, size_t *nobjs)
 {
@@ -518,14 +497,10 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 			goto out;
 		}
 	}
-	/* keep freed BTF buffers for the next image instead of returning them to the kernel:
-	 * fresh pages cost more than parsing */
-	mallopt(M_MMAP_THRESHOLD, 512 << 20);
-	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	mallopt(M_ARENA_MAX, 1);
+	/* every image's BTF (5 MB, copied by SQLite, by us and by libbpf) in reused huge pages */
+	ks_heap_setup(96 << 20);
 	/* libbpf's own warnings about malformed BTF would add lines to our one error line */
 	libbpf_set_print(NULL);
-	prefault_heap(96 << 20);
 	if (optind >= argc) {
 		ret = ks_cmd_usage_error(check_usage, "no object to check");
 		goto out;

@@ -16,6 +16,7 @@
 #include "surface/surface.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/heap.h"
 
 static const char diff_usage[] =
 	"usage: ksurf diff A B [options]\n"
@@ -391,6 +392,7 @@ int cmd_diff(int argc, char **argv, struct ks_ctx *ctx)
 	struct diff_run r = {0};
 	int c, ret = KS_EXIT_USAGE, k;
 
+	ks_heap_setup(256 << 20); /* every image's defs: hundreds of MiB in small blocks */
 	while ((c = getopt_long(argc, argv, "f:g:k:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
