@@ -606,7 +606,8 @@ static void merge(struct reader *a, struct reader *b)
 	}
 	a->capdefs = a->ndefs;
 	a->protos = ks_xrealloc_array(a->protos, a->nprotos + b->nprotos + 1, sizeof(*a->protos));
-	memcpy(a->protos + a->nprotos, b->protos, b->nprotos * sizeof(*b->protos));
+	if (b->nprotos) /* b->protos is NULL without any */
+		memcpy(a->protos + a->nprotos, b->protos, b->nprotos * sizeof(*b->protos));
 	a->nprotos += b->nprotos;
 	a->capprotos = a->nprotos;
 	b->nprotos = 0;
@@ -681,8 +682,9 @@ static void export(struct reader *r, struct ks_dwarf *out)
 	fmap[0] = 0;
 
 	out->pool = ks_xrealloc_array(NULL, poolsz + r->files.pool.len + 1, 1);
-	memcpy(out->pool, r->names.pool.buf, poolsz);
-	memcpy(out->pool + poolsz, r->files.pool.buf, r->files.pool.len);
+	if (poolsz)
+		memcpy(out->pool, r->names.pool.buf, poolsz);
+	memcpy(out->pool + poolsz, r->files.pool.buf, r->files.pool.len); /* "?" at least */
 	out->nnames = r->names.n;
 	out->names = names;
 	for (size_t i = 0; i < out->nnames; i++)

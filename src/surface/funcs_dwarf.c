@@ -49,10 +49,12 @@ int ks_fdw_build(const struct ks_dwarf *d, struct ks_fdw *f)
 	memset(f, 0, sizeof(*f));
 	f->d = d;
 	f->defs = ks_xrealloc_array(NULL, d->ndefs + 1, sizeof(*f->defs));
-	memcpy(f->defs, d->defs, d->ndefs * sizeof(*f->defs));
+	if (d->ndefs) /* d->defs is NULL without any */
+		memcpy(f->defs, d->defs, d->ndefs * sizeof(*f->defs));
 	qsort(f->defs, d->ndefs, sizeof(*f->defs), cmp_def);
 	f->edges = ks_xrealloc_array(NULL, d->nedges + 1, sizeof(*f->edges));
-	memcpy(f->edges, d->edges, d->nedges * sizeof(*f->edges));
+	if (d->nedges)
+		memcpy(f->edges, d->edges, d->nedges * sizeof(*f->edges));
 	qsort(f->edges, d->nedges, sizeof(*f->edges), cmp_edge);
 	f->def_at = ks_xrealloc_array(NULL, n + 1, sizeof(*f->def_at));
 	f->edge_at = ks_xrealloc_array(NULL, n + 1, sizeof(*f->edge_at));

@@ -51,7 +51,7 @@ for w in transformation duplicate 'static-static collision' 'static-global colli
 	[ -n "$(words "$w" | head -1)" ] || fail "no '$w' function"
 done
 ks show func blk_account_io_start >"$T/page"
-grep -q 'full inline blk_account_io_start$' "$T/page" || { cat "$T/page"; fail "blk_account_io_start page"; }
+grep -q 'full inline void blk_account_io_start(struct request \*req)$' "$T/page" || { cat "$T/page"; fail "blk_account_io_start page"; }
 grep -q '^    inlined at [0-9]* call sites in [0-9]* functions: blk_execute_rq' "$T/page" || { cat "$T/page"; fail "inline callers"; }
 pass "every status word present; show func blk_account_io_start"
 finish
