@@ -41,7 +41,8 @@ struct ks_cdecl_cache {
 	uint32_t n;
 	uint8_t *state; /* enum memo_state per type id */
 	struct memo *memo;
-	int16_t *align; /* btf__align_of per type id, -1 = not computed */
+	int16_t *align; /* btf__align_of + 1 per type id, 0 = not computed: zeroed memory,
+			   so a module's cache costs no pass over vmlinux's ids */
 	struct strbuf arena;
 };
 
@@ -164,11 +165,11 @@ static int align_of(struct printer *p, uint32_t id, int depth)
 	struct ks_cdecl_cache *c = p->cache;
 	int a;
 
-	if (c && id < c->n && c->align[id] >= 0)
-		return c->align[id];
+	if (c && id < c->n && c->align[id] > 0)
+		return c->align[id] - 1;
 	a = align_uncached(p, id, depth);
-	if (c && id < c->n)
-		c->align[id] = (int16_t)a;
+	if (c && id < c->n && a >= 0 && a < INT16_MAX)
+		c->align[id] = (int16_t)(a + 1);
 	return a;
 }
 
@@ -685,12 +686,11 @@ struct ks_cdecl_cache *ks_cdecl_cache_new(const struct btf *btf)
 	c->n = btf__type_cnt(btf);
 	c->state = calloc(c->n, sizeof(*c->state));
 	c->memo = malloc(c->n * sizeof(*c->memo));
-	c->align = malloc(c->n * sizeof(*c->align));
+	c->align = calloc(c->n, sizeof(*c->align));
 	if (!c->state || !c->memo || !c->align) {
 		ks_cdecl_cache_free(c);
 		return NULL;
 	}
-	memset(c->align, 0xff, c->n * sizeof(*c->align));
 	sb_init(&c->arena);
 	return c;
 }

@@ -281,8 +281,11 @@ static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface
 	    (ret = ks_db_prepare(st, "INSERT INTO item(kind, name) VALUES(?, ?)", &item_put)) ||
 	    (ret = ks_db_prepare(st, "SELECT id FROM def WHERE hash = ?", &def_get)) ||
 	    (ret = ks_db_prepare(st, "INSERT INTO def(hash, body) VALUES(?, ?)", &def_put)) ||
-	    (ret = ks_db_prepare(st, "INSERT INTO image_item(image_id, item_id, def_id, dups,"
-				     " module, others) VALUES(?, ?, ?, ?, ?, ?)",
+	    (ret = ks_db_prepare(st, modules_only ? "INSERT OR REPLACE INTO image_item(image_id,"
+						    " item_id, def_id, dups, module, others)"
+						    " VALUES(?, ?, ?, ?, ?, ?)"
+						  : "INSERT INTO image_item(image_id, item_id, def_id,"
+						    " dups, module, others) VALUES(?, ?, ?, ?, ?, ?)",
 				 &link)))
 		goto out;
 	size_t nl = 0;
@@ -291,8 +294,9 @@ static int insert_items(struct ks_store *st, int64_t id, const struct ks_surface
 		const struct ks_item *it = &surf->items[i];
 		struct link *l = &links[nl];
 
-		/* Modules added to an image already present: vmlinux's items are there. */
-		if (modules_only && !it->module)
+		/* Modules added to an image already present: vmlinux's items are there, and
+		 * are rewritten only where modules define their name differently. */
+		if (modules_only && !it->module && !it->others)
 			continue;
 		nl++;
 		l->dups = it->dup_count;

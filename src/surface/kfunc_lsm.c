@@ -150,7 +150,7 @@ static size_t kfuncs_btf_ids(const struct ks_symtab *st, struct name *v)
 static int kfuncs(struct ks_proto_ctx *c, const struct ks_func_index *fx,
 		  const struct ks_surface_input *in, struct ks_surface *out)
 {
-	size_t cap = btf__type_cnt(in->btf) + (in->syms ? in->syms->n : 0) + 1;
+	size_t cap = btf__type_cnt(in->btf) - ks_btf_first_id(in->btf) + (in->syms ? in->syms->n : 0) + 2;
 	struct name *v = malloc(sizeof(*v) * cap);
 	struct strbuf name = STRBUF_INIT;
 	const char *found = "bpf_kfunc decl tag";

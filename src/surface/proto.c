@@ -33,13 +33,13 @@ static int cmp_ent(const void *x, const void *y)
 
 int ks_func_index_build(const struct btf *btf, struct ks_func_index *idx)
 {
-	uint32_t cnt = btf__type_cnt(btf);
+	uint32_t cnt = btf__type_cnt(btf), first = ks_btf_first_id(btf);
 
 	memset(idx, 0, sizeof(*idx));
-	idx->v = malloc(sizeof(*idx->v) * (cnt ? cnt : 1));
+	idx->v = malloc(sizeof(*idx->v) * (cnt - first + 1));
 	if (!idx->v)
 		return ks_err(-ENOMEM, "BTF functions: out of memory");
-	for (uint32_t id = ks_btf_first_id(btf); id < cnt; id++) {
+	for (uint32_t id = first; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
 

@@ -445,16 +445,17 @@ static int cand_cmp(const void *a, const void *b)
 /* The candidates in (kind, name, id) order, and the anonymous enums in ctx. */
 static int collect(struct ctx *c, struct cand **out, size_t *n_out)
 {
-	uint32_t n = btf__type_cnt(c->btf);
-	struct cand *v = calloc(n + 1, sizeof(*v));
+	uint32_t n = btf__type_cnt(c->btf), first = ks_btf_first_id(c->btf);
+	/* a module's split BTF: its own types only, not vmlinux's ~10^5 */
+	struct cand *v = calloc(n - first + 2, sizeof(*v));
 	size_t cnt = 0;
 
-	c->anon_enums = calloc(n, sizeof(*c->anon_enums));
+	c->anon_enums = calloc(n - first + 1, sizeof(*c->anon_enums));
 	if (!v || !c->anon_enums) {
 		free(v);
 		return ks_err(-ENOMEM, "BTF: out of memory");
 	}
-	for (uint32_t id = ks_btf_first_id(c->btf); id < n; id++) {
+	for (uint32_t id = first; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(c->btf, id);
 		int kind = item_kind(t);
 		const char *name;
