@@ -422,6 +422,20 @@ static int add_dwarf(struct ks_store *st, int64_t id, const struct ks_image_new 
 	sqlite3_bind_int64(s, 1, id);
 	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot drop the func items");
 	sqlite3_finalize(s);
+	/* a name only a module had until now that DWARF finds in vmlinux (inlined away):
+	 * vmlinux's definition wins, as at ingest */
+	if (!ret && !(ret = ks_db_prepare(st, "DELETE FROM image_item WHERE image_id = ? AND item_id ="
+					      " (SELECT id FROM item WHERE kind = 'func' AND name = ?)",
+					  &s))) {
+		for (size_t i = 0; i < funcs.n && !ret; i++) {
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_text(s, 2, funcs.items[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				ret = ks_db_fail(st, "cannot drop a module's func item");
+			sqlite3_reset(s);
+		}
+		sqlite3_finalize(s);
+	}
 	if (ret || (ret = insert_items(st, id, &funcs, 0)))
 		return ret;
 	if ((ret = ks_db_prepare(st, "UPDATE image SET dwarf_source = ?, nitems ="
