@@ -41,6 +41,8 @@ static struct line *find(const char *prog, int relo)
 }
 
 static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char buf[2048], prog[128], kind[32];
 	unsigned long long a, b;
