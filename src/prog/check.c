@@ -42,20 +42,27 @@ int ks_level_parse(const char *s)
 	return -1;
 }
 
+/* Whether a comma-separated list holds `name`. */
+static int csv_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, name, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 static void add_csv(char **list, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = *list;
-	size_t n = strlen(s);
 
-	for (; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && !strncmp(p, s, n))
-			return;
-		p = e ? e + 1 : NULL;
-	}
+	if (csv_has(*list, s))
+		return;
 	if (*list && **list)
 		sb_addf(&sb, "%s,", *list);
 	sb_add(&sb, s);
@@ -681,21 +688,6 @@ void ks_check_names(struct ks_check *c, const struct ks_check_src *src)
 			}
 		}
 	}
-}
-
-/* Whether a comma-separated list holds `name`. */
-static int csv_has(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && !strncmp(p, name, n))
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
 }
 
 enum ks_level ks_check_prog_level(const struct ks_check *c, size_t p, size_t img)

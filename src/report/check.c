@@ -55,6 +55,17 @@ static size_t width(const char *s)
 	return w;
 }
 
+/* A matrix row's first column: a Markdown cell, or the label padded (or cut) to w. */
+static void row_label(FILE *out, int md, size_t w, const char *label)
+{
+	if (md)
+		fprintf(out, "| `%s` |", label);
+	else if (width(label) > w)
+		fprintf(out, "%.*s…", (int)w - 1, label);
+	else
+		fprintf(out, "%s%*s", label, (int)(w - width(label)), "");
+}
+
 static const char *level_color(const struct ks_style *st, enum ks_level l)
 {
 	return l == KS_LVL_ERROR  ? st->red
@@ -111,12 +122,7 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md,
 		for (size_t d = 0; d < c->ndeps; d++) {
 			sb_reset(&sb);
 			dep_title(&c->deps[d], &sb);
-			if (md)
-				fprintf(out, "| `%s` |", sb.buf);
-			else if (width(sb.buf) > w)
-				fprintf(out, "%.*s…", (int)w - 1, sb.buf);
-			else
-				fprintf(out, "%s%*s", sb.buf, (int)(w - width(sb.buf)), "");
+			row_label(out, md, w, sb.buf);
 			for (size_t i = 0; i < r->nimages; i++) {
 				const struct ks_cell *cell = ks_check_cell(c, d, i);
 				size_t lw = width(r->labels[i]);
@@ -215,12 +221,7 @@ static void text_report(FILE *out, const struct ks_check_report *r, int md,
 				continue;
 			sb_reset(&sb);
 			sb_addf(&sb, "%s (%s)", pg->name, pg->sec);
-			if (md)
-				fprintf(out, "| `%s` |", sb.buf);
-			else if (width(sb.buf) > w)
-				fprintf(out, "%.*s…", (int)w - 1, sb.buf);
-			else
-				fprintf(out, "%s%*s", sb.buf, (int)(w - width(sb.buf)), "");
+			row_label(out, md, w, sb.buf);
 			for (size_t i = 0; i < r->nimages; i++) {
 				enum ks_level l = ks_check_prog_level(c, p, i);
 				const char *sym = l == KS_LVL_ERROR ? "✗" : l == KS_LVL_WARN ? "!" : "✓";
