@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"list", cmd_list, "list the dataset's images and groups"},
 	{"show", cmd_show, "show one item (struct, union, enum, typedef) across all images"},
 	{"diff", cmd_diff, "compare whole surfaces: two images, or every pair of a group"},
+	{"site", cmd_site, "write a static website of the dataset: item pages, indexes, search, plots"},
 	{"check", cmd_check, "will these eBPF objects load and attach on these kernels?"},
 	{"group", cmd_group, "define, list and delete your own groups of images"},
 	{NULL, NULL, NULL},

@@ -22,6 +22,7 @@ int cmd_show(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_group(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_fetch(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct ks_ctx *ctx);
+int cmd_site(int argc, char **argv, struct ks_ctx *ctx);
 int cmd_check(int argc, char **argv, struct ks_ctx *ctx);
 
 struct ks_ingest_opts;

@@ -26,7 +26,7 @@ static const char diff_usage[] =
 	"  --baseline N          derive the default groups around image N\n"
 	"  --kind K              only items of kind K (repeatable): struct, union, enum,\n"
 	"                        typedef, func, tracepoint, lsm, kfunc, syscall, helper, ...\n"
-	"  --format F            text (default), md, json, csv\n"
+	"  --format F            text (default), md, json, csv, html\n"
 	"  --summary             the table only, no details\n"
 	"  --details             csv: one row per change instead of the counts\n";
 
@@ -120,7 +120,7 @@ int cmd_diff(int argc, char **argv, struct ks_ctx *ctx)
 		switch (c) {
 		case 'f':
 			o.fmt = ks_format_parse(optarg);
-			if (o.fmt < 0 || o.fmt == KS_FMT_HTML) {
+			if (o.fmt < 0) {
 				ks_cmd_usage_error(diff_usage, "diff: unknown format '%s'", optarg);
 				goto out;
 			}

@@ -14,7 +14,7 @@
 
 static const char show_usage[] =
 	"usage: ksurf show KIND NAME [--group G]... [--baseline NAME]\n"
-	"                  [--format text|md|json] [--all-defs]\n\n"
+	"                  [--format text|md|json|html] [--all-defs]\n\n"
 	"KIND: struct, union, enum, typedef, func, tracepoint, lsm, kfunc, syscall,\n"
 	"helper, map_type, prog_type, attach_type, config (the kinds the dataset holds),\n"
 	"and field with NAME as STRUCT::FIELD (a member of a struct or union).\n"
@@ -165,7 +165,7 @@ int cmd_show(int argc, char **argv, struct ks_ctx *ctx)
 		switch (c) {
 		case 'f':
 			fmt = ks_format_parse(optarg);
-			if (fmt < 0 || fmt == KS_FMT_CSV || fmt == KS_FMT_HTML)
+			if (fmt < 0 || fmt == KS_FMT_CSV)
 				return ks_cmd_usage_error(show_usage, "show: unknown format '%s'", optarg);
 			break;
 		case 'g':

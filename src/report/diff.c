@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/diffreport.h"
+#include "report/html.h"
 #include "util/strbuf.h"
 
 /* Table rows of a kind: the five counts, then change types (row 5 + type). */
@@ -411,10 +412,120 @@ static void csv_doc(FILE *out, const struct ks_diff_doc *doc)
 	}
 }
 
+static void html_table(FILE *out, const struct ks_diff_doc *doc, const struct ks_diff_section *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_init(&sb);
+	ks_html_anchor(&sb, section_title(s));
+	fprintf(out, "<h2 id=\"s-%s\">", sb.buf);
+	ks_html_esc(out, section_title(s));
+	fputs("</h2>\n", out);
+	if (s->pairing)
+		fprintf(out, "<p class=\"pairing\">%s group</p>\n", s->pairing);
+	fputs("<div class=\"scroll\"><table><thead><tr><th>kind</th><th></th>", out);
+	for (size_t p = 0; p < s->npairs; p++) {
+		pair_heading(&s->pairs[p], &sb);
+		fputs("<th title=\"", out);
+		ks_html_esc(out, s->pairs[p].from);
+		fputs(" → ", out);
+		ks_html_esc(out, s->pairs[p].to);
+		fputs("\">", out);
+		ks_html_esc(out, sb.buf);
+		fputs("</th>", out);
+	}
+	fputs("</tr></thead><tbody>\n", out);
+	for (size_t i = 0; i < doc->nkinds; i++) {
+		uint32_t k = doc->kinds[i];
+		int first = 1;
+
+		if (!kind_shown(s, k))
+			continue;
+		for (int row = 0; row < ROW__COUNTS + KS_CHG__COUNT; row++) {
+			if (!row_shown(s, k, row))
+				continue;
+			fprintf(out, "<tr%s><td>", row < ROW__COUNTS ? "" : " class=\"sub\"");
+			if (first)
+				ks_html_esc(out, doc->items->kinds[k]);
+			fputs("</td><td>", out);
+			ks_html_esc(out, row_title(row));
+			fputs("</td>", out);
+			for (size_t p = 0; p < s->npairs; p++) {
+				size_t v = row_value(&s->pairs[p].d->kinds[k], row);
+
+				fprintf(out, "<td class=\"n%s\">%zu</td>",
+					v && row >= ROW_ADDED ? " warn" : "", v);
+			}
+			fputs("</tr>\n", out);
+			first = 0;
+		}
+	}
+	fputs("</tbody></table></div>\n", out);
+	sb_release(&sb);
+}
+
+static void html_details(FILE *out, const struct ks_diff_doc *doc, const struct ks_diff_section *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_init(&sb);
+	for (size_t p = 0; p < s->npairs; p++) {
+		const struct ks_surface_diff *d = s->pairs[p].d;
+
+		fputs("<details><summary>", out);
+		ks_html_esc(out, s->pairs[p].from_label);
+		fputs(" → ", out);
+		ks_html_esc(out, s->pairs[p].to_label);
+		fprintf(out, ": %zu items added, removed or changed</summary>\n<ul class=\"pairs\">\n", d->n);
+		for (size_t i = 0; i < d->n; i++) {
+			const struct ks_item_diff *x = &d->v[i];
+
+			fprintf(out, "<li class=\"%s\">%s ", x->status == KS_PAIR_REMOVED ? "err" : "warn",
+				status_word(x->status));
+			ks_html_esc(out, doc->items->kinds[doc->items->kind[x->item]]);
+			fputs(" <code>", out);
+			ks_html_esc(out, ks_item_table_name(doc->items, x->item));
+			fputs("</code>", out);
+			if (x->ch.n)
+				fputs("<ul>", out);
+			for (size_t c = 0; c < x->ch.n; c++) {
+				sb_reset(&sb);
+				ks_change_line(&x->ch.v[c], &sb);
+				fputs("<li><code>", out);
+				ks_html_esc(out, sb.buf);
+				fputs("</code></li>", out);
+			}
+			fputs(x->ch.n ? "</ul></li>\n" : "</li>\n", out);
+		}
+		fputs("</ul></details>\n", out);
+	}
+	sb_release(&sb);
+}
+
+/* HTML: a whole document, or the sections only (doc->fragment, for the site). */
+static void html_doc(FILE *out, const struct ks_diff_doc *doc)
+{
+	if (!doc->fragment)
+		fprintf(out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+			     "<meta name=\"viewport\" content=\"width=device-width\"><title>ksurf "
+			     "diff</title><style>%s</style></head><body><main>\n<h1>ksurf diff</h1>\n",
+			ks_html_css);
+	for (size_t si = 0; si < doc->nsections; si++) {
+		html_table(out, doc, &doc->sections[si]);
+		if (!doc->summary)
+			html_details(out, doc, &doc->sections[si]);
+	}
+	if (!doc->fragment)
+		fputs("</main></body></html>\n", out);
+}
+
 int ks_report_diff(FILE *out, const struct ks_diff_doc *doc, enum ks_format fmt,
 		   const struct ks_style *st)
 {
 	switch (fmt) {
+	case KS_FMT_HTML:
+		html_doc(out, doc);
+		return 0;
 	case KS_FMT_JSON:
 		return json_doc(out, doc);
 	case KS_FMT_CSV:

@@ -12,7 +12,7 @@
  * kind × (old, new, added, removed, changed, then one row per change type seen for that
  * kind), one column per pair — then the details: each added, removed and changed item
  * of each pair with its change lines. Formats text, md, json (ksurf.diff/1, docs/json.md)
- * and csv (counts, or one row per change with `details`).
+ * csv (counts, or one row per change with `details`) and html.
  */
 struct ks_diff_pair {
 	const char *from, *to;		   /* image names */
@@ -36,6 +36,7 @@ struct ks_diff_doc {
 	const char *baseline; /* may be NULL */
 	int summary;	      /* the table only (text, md, json) */
 	int details;	      /* csv: one row per change instead of counts */
+	int fragment;	      /* html: the sections only, no document around them */
 };
 
 int ks_report_diff(FILE *out, const struct ks_diff_doc *doc, enum ks_format fmt,

@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "diff/change.h"
+#include "report/page_int.h"
 #include "report/report.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
 /* The C rendering stored in a def, or NULL. */
-static const char *def_c(json_t *def)
+const char *page_def_c(json_t *def)
 {
 	return json_string_value(json_object_get(def, "c"));
 }
@@ -21,7 +22,7 @@ static const char *def_c(json_t *def)
  * with ", ", or NULL when it has none: any kind may carry them (docs/defs.md), and a
  * present item with status words is shown with ⚠️.
  */
-static const char *def_status(json_t *def)
+const char *page_def_status(json_t *def)
 {
 	static _Thread_local char buf[512];
 	json_t *arr = json_object_get(def, "status"), *v;
@@ -44,7 +45,7 @@ static const char *def_status(json_t *def)
 }
 
 /* The evidence lines of a def ("evidence": ["symbol vfs_read.isra.0 t 0x..."]). */
-static void put_evidence(FILE *out, json_t *def, const char *prefix)
+static void page_put_evidence(FILE *out, json_t *def, const char *prefix)
 {
 	json_t *arr = json_object_get(def, "evidence"), *v;
 	size_t i;
@@ -56,7 +57,7 @@ static void put_evidence(FILE *out, json_t *def, const char *prefix)
 
 /* Whether an item of this kind could live in a module (so an image without its modules
  * cannot say it is absent). */
-static int module_kind(const char *kind)
+static int page_module_kind(const char *kind)
 {
 	static const char *const kinds[] = {"struct", "union", "enum", "typedef", "func",
 					    "tracepoint", "kfunc", "field"};
@@ -69,25 +70,25 @@ static int module_kind(const char *kind)
 
 /* "Absent", or "Absent from vmlinux; modules not ingested" where the image's modules
  * could hold the item. */
-static const char *absent_word(const struct ks_page *p, size_t i)
+const char *page_absent_word(const struct ks_page *p, size_t i)
 {
-	return p->imgs->v[i].modules < 0 && module_kind(p->kind)
+	return p->imgs->v[i].modules < 0 && page_module_kind(p->kind)
 		       ? "Absent from vmlinux; modules not ingested"
 		       : "Absent";
 }
 
-static const char *where_of(const struct ks_page *p, size_t i)
+const char *page_where_of(const struct ks_page *p, size_t i)
 {
 	return p->where ? p->where[i] : NULL;
 }
 
-static const char *others_of(const struct ks_page *p, size_t i)
+const char *page_others_of(const struct ks_page *p, size_t i)
 {
 	return p->others ? p->others[i] : NULL;
 }
 
 /* "in module dm_mod", "in modules a, b, c and 12 more": at most three names. */
-static void where_words(const char *where, struct strbuf *sb)
+void page_where_words(const char *where, struct strbuf *sb)
 {
 	const char *p = where;
 	size_t n = 1, shown = 0;
@@ -110,12 +111,12 @@ static void where_words(const char *where, struct strbuf *sb)
 
 /* The duplicates note: "(2 more definitions with this name[, in modules x, y]; the first
  * is shown)". */
-static void dups_words(const struct ks_page *p, size_t i, struct strbuf *sb)
+void page_dups_words(const struct ks_page *p, size_t i, struct strbuf *sb)
 {
 	sb_addf(sb, "(%u more definitions with this name", p->dups[i]);
-	if (others_of(p, i)) {
+	if (page_others_of(p, i)) {
 		sb_add(sb, ", ");
-		where_words(others_of(p, i), sb);
+		page_where_words(page_others_of(p, i), sb);
 	}
 	sb_add(sb, "; the first is shown)");
 }
@@ -142,51 +143,45 @@ void ks_change_line(const struct ks_change *c, struct strbuf *sb)
 		sb_add(sb, c->old);
 }
 
-struct pair_result {
-	int status;
-	struct ks_changes ch;
-};
-
 /*
  * A page's own pair verdicts beyond the differ's, where an image's modules were not
  * ingested: the item lives in a module of one image and the other cannot say
  * (PAIR_UNKNOWN), or neither image's vmlinux has it and a module might (PAIR_NO_MODULES).
  */
-enum { PAIR_UNKNOWN = 100, PAIR_NO_MODULES };
 
-static int modules_missing(const struct ks_page *p, size_t i)
+static int page_modules_missing(const struct ks_page *p, size_t i)
 {
-	return p->imgs->v[i].modules < 0 && module_kind(p->kind);
+	return p->imgs->v[i].modules < 0 && page_module_kind(p->kind);
 }
 
-static int diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct pair_result *r)
+int page_diff_pair(const struct ks_page *p, size_t ia, size_t ib, struct page_pair *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = ks_diff_defs(p->defs[ia], p->defs[ib], &r->ch);
 	if (r->status < 0)
 		return ks_err(r->status, "%s %s: cannot compare definitions: %s", p->kind, p->name,
 			      ks_errmsg());
-	if ((r->status == KS_PAIR_ADDED && modules_missing(p, ia) && where_of(p, ib)) ||
-	    (r->status == KS_PAIR_REMOVED && modules_missing(p, ib) && where_of(p, ia)))
+	if ((r->status == KS_PAIR_ADDED && page_modules_missing(p, ia) && page_where_of(p, ib)) ||
+	    (r->status == KS_PAIR_REMOVED && page_modules_missing(p, ib) && page_where_of(p, ia)))
 		r->status = PAIR_UNKNOWN;
-	else if (r->status == KS_PAIR_ABSENT_BOTH && (modules_missing(p, ia) || modules_missing(p, ib)))
+	else if (r->status == KS_PAIR_ABSENT_BOTH && (page_modules_missing(p, ia) || page_modules_missing(p, ib)))
 		r->status = PAIR_NO_MODULES;
 	return 0;
 }
 
-static const char *pair_status_name(int status)
+static const char *page_pair_status_name(int status)
 {
 	return status == PAIR_UNKNOWN ? "unknown" : status == PAIR_NO_MODULES ? "absent"
 									      : ks_pair_status_name(status);
 }
 
 /* What follows the two labels: why a verdict cannot be had. */
-static const char *pair_note(int status)
+const char *page_pair_note(int status)
 {
 	return status == PAIR_UNKNOWN || status == PAIR_NO_MODULES ? " (modules not ingested)" : "";
 }
 
-static const char *pair_word(int status)
+const char *page_pair_word(int status)
 {
 	switch (status) {
 	case KS_PAIR_ABSENT_BOTH:
@@ -206,14 +201,14 @@ static const char *pair_word(int status)
 	}
 }
 
-static const char *pair_mark(int status)
+const char *page_pair_mark(int status)
 {
 	if (status == PAIR_UNKNOWN || status == PAIR_NO_MODULES)
 		return "❔";
 	return status == KS_PAIR_UNCHANGED || status == KS_PAIR_ABSENT_BOTH ? "✅" : "⚠️";
 }
 
-static int group_shown(const struct ks_page *p, const struct ks_group *g)
+int page_group_shown(const struct ks_page *p, const struct ks_group *g)
 {
 	if (!p->only)
 		return 1;
@@ -225,7 +220,7 @@ static int group_shown(const struct ks_page *p, const struct ks_group *g)
 
 /* The member a definition is compared with: the previous one in a version group, the
  * baseline in a variant group (as the pairs are). */
-static size_t same_as(const struct ks_group *g, size_t k)
+size_t page_same_as(const struct ks_group *g, size_t k)
 {
 	return g->pairing == KS_PAIRING_VARIANT ? 0 : k - 1;
 }
@@ -246,40 +241,40 @@ static int text_group(FILE *out, const struct ks_page *p, const struct ks_group 
 	fprintf(out, "\n%s%s%s\n", st->bold, g->name, st->reset);
 	for (size_t k = 0; k < g->n; k++) {
 		size_t i = g->m[k].img;
-		const char *c = def_c(parsed[i]);
+		const char *c = page_def_c(parsed[i]);
 
 		fprintf(out, "%s%s%s: ", st->bold, g->m[k].label, st->reset);
 		if (!p->defs[i]) {
-			fprintf(out, "%s%s%s\n", st->red, absent_word(p, i), st->reset);
+			fprintf(out, "%s%s%s\n", st->red, page_absent_word(p, i), st->reset);
 			continue;
 		}
-		fputs(p->dups[i] || def_status(parsed[i]) ? "⚠️ " : "✅ ", out);
-		if (def_status(parsed[i]))
-			fprintf(out, "%s%s%s ", st->yellow, def_status(parsed[i]), st->reset);
+		fputs(p->dups[i] || page_def_status(parsed[i]) ? "⚠️ " : "✅ ", out);
+		if (page_def_status(parsed[i]))
+			fprintf(out, "%s%s%s ", st->yellow, page_def_status(parsed[i]), st->reset);
 		if (p->dups[i]) {
 			sb_reset(&sb);
-			dups_words(p, i, &sb);
+			page_dups_words(p, i, &sb);
 			fprintf(out, "%s%s%s ", st->yellow, sb.buf, st->reset);
 		}
-		if (where_of(p, i)) {
+		if (page_where_of(p, i)) {
 			sb_reset(&sb);
-			where_words(where_of(p, i), &sb);
+			page_where_words(page_where_of(p, i), &sb);
 			fputs(sb.buf, out);
 		}
 		if (!p->all_defs && k > 0) {
-			size_t r = same_as(g, k);
+			size_t r = page_same_as(g, k);
 			size_t j = g->m[r].img;
 
 			if (p->defs[j] && !strcmp(p->defs[j], p->defs[i])) {
-				fprintf(out, "%s%ssame as %s%s\n", where_of(p, i) ? "; " : "", st->dim,
+				fprintf(out, "%s%ssame as %s%s\n", page_where_of(p, i) ? "; " : "", st->dim,
 					g->m[r].label, st->reset);
 				continue;
 			}
 		}
-		if (where_of(p, i))
+		if (page_where_of(p, i))
 			fputc('\n', out);
 		put_c(out, c ? c : "");
-		put_evidence(out, parsed[i], "    ");
+		page_put_evidence(out, parsed[i], "    ");
 	}
 	sb_release(&sb);
 	return 0;
@@ -297,18 +292,18 @@ static int text_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 		fprintf(out, "%sOne image only: nothing to compare%s\n", st->dim, st->reset);
 	for (size_t k = 0; k < ks_group_npairs(g) && !ret; k++) {
 		size_t a, b;
-		struct pair_result r;
+		struct page_pair r;
 
 		ks_group_pair(g, k, &a, &b);
-		if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+		if ((ret = page_diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 			break;
 		const char *col = r.status == KS_PAIR_UNCHANGED ? st->green
 				  : r.status == KS_PAIR_ABSENT_BOTH || r.status == PAIR_NO_MODULES ||
 					    r.status == PAIR_UNKNOWN
 				      ? st->dim
 				      : st->yellow;
-		fprintf(out, "%s%s %s and %s%s %s%s\n", col, pair_word(r.status), g->m[a].label,
-			g->m[b].label, pair_note(r.status), pair_mark(r.status), st->reset);
+		fprintf(out, "%s%s %s and %s%s %s%s\n", col, page_pair_word(r.status), g->m[a].label,
+			g->m[b].label, page_pair_note(r.status), page_pair_mark(r.status), st->reset);
 		for (size_t c = 0; c < r.ch.n; c++) {
 			sb_reset(&sb);
 			ks_change_line(&r.ch.v[c], &sb);
@@ -335,50 +330,50 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 	for (size_t gi = 0; gi < p->groups->n; gi++) {
 		const struct ks_group *g = &p->groups->v[gi];
 
-		if (!group_shown(p, g))
+		if (!page_group_shown(p, g))
 			continue;
 		fprintf(out, "\n## %s\n\n", g->name);
 		for (size_t k = 0; k < g->n; k++) {
 			size_t i = g->m[k].img;
 
 			fprintf(out, "### %s %s%s%s\n\n", g->m[k].label,
-				!p->defs[i] ? absent_word(p, i)
-				: p->dups[i] || def_status(parsed[i]) ? "⚠️"
+				!p->defs[i] ? page_absent_word(p, i)
+				: p->dups[i] || page_def_status(parsed[i]) ? "⚠️"
 								       : "✅",
-				p->defs[i] && def_status(parsed[i]) ? " " : "",
-				p->defs[i] && def_status(parsed[i]) ? def_status(parsed[i]) : "");
+				p->defs[i] && page_def_status(parsed[i]) ? " " : "",
+				p->defs[i] && page_def_status(parsed[i]) ? page_def_status(parsed[i]) : "");
 			if (!p->defs[i])
 				continue;
-			if (where_of(p, i)) {
+			if (page_where_of(p, i)) {
 				sb_reset(&sb);
-				where_words(where_of(p, i), &sb);
+				page_where_words(page_where_of(p, i), &sb);
 				sb.buf[0] = 'I';
 				fprintf(out, "%s.\n\n", sb.buf);
 			}
 			if (p->dups[i]) {
 				sb_reset(&sb);
-				dups_words(p, i, &sb);
+				page_dups_words(p, i, &sb);
 				fprintf(out, "%s.\n\n", sb.buf);
 			}
-			if (!p->all_defs && k > 0 && p->defs[g->m[same_as(g, k)].img] &&
-			    !strcmp(p->defs[g->m[same_as(g, k)].img], p->defs[i])) {
-				fprintf(out, "Same as %s.\n\n", g->m[same_as(g, k)].label);
+			if (!p->all_defs && k > 0 && p->defs[g->m[page_same_as(g, k)].img] &&
+			    !strcmp(p->defs[g->m[page_same_as(g, k)].img], p->defs[i])) {
+				fprintf(out, "Same as %s.\n\n", g->m[page_same_as(g, k)].label);
 				continue;
 			}
-			md_code(out, def_c(parsed[i]));
-			put_evidence(out, parsed[i], "- ");
+			md_code(out, page_def_c(parsed[i]));
+			page_put_evidence(out, parsed[i], "- ");
 			fputc('\n', out);
 		}
 		fprintf(out, "### Changes\n\n");
 		for (size_t k = 0; k < ks_group_npairs(g); k++) {
 			size_t a, b;
-			struct pair_result r;
+			struct page_pair r;
 
 			ks_group_pair(g, k, &a, &b);
-			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+			if ((ret = page_diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				goto out;
-			fprintf(out, "- %s **%s** and **%s**%s %s\n", pair_word(r.status),
-				g->m[a].label, g->m[b].label, pair_note(r.status), pair_mark(r.status));
+			fprintf(out, "- %s **%s** and **%s**%s %s\n", page_pair_word(r.status),
+				g->m[a].label, g->m[b].label, page_pair_note(r.status), page_pair_mark(r.status));
 			for (size_t c = 0; c < r.ch.n; c++) {
 				sb_reset(&sb);
 				ks_change_line(&r.ch.v[c], &sb);
@@ -430,7 +425,7 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 		const struct ks_group *g = &p->groups->v[gi];
 		json_t *jg = json_object(), *ims = json_array(), *pairs = json_array();
 
-		if (!group_shown(p, g)) {
+		if (!page_group_shown(p, g)) {
 			json_decref(jg);
 			json_decref(ims);
 			json_decref(pairs);
@@ -446,8 +441,8 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 			json_object_set_new(ji, "label", json_string(g->m[k].label));
 			json_object_set_new(ji, "status", json_string(p->defs[i] ? "present" : "absent"));
 			json_object_set_new(ji, "duplicates", json_integer(p->dups[i]));
-			json_object_set_new(ji, "module", json_str_or_null(where_of(p, i)));
-			json_object_set_new(ji, "others", json_str_or_null(others_of(p, i)));
+			json_object_set_new(ji, "module", json_str_or_null(page_where_of(p, i)));
+			json_object_set_new(ji, "others", json_str_or_null(page_others_of(p, i)));
 			json_object_set_new(ji, "modules_ingested",
 					    json_boolean(p->imgs->v[i].modules >= 0));
 			json_object_set(ji, "def", parsed[i] ? parsed[i] : json_null());
@@ -455,18 +450,18 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 		}
 		for (size_t k = 0; k < ks_group_npairs(g); k++) {
 			size_t a, b;
-			struct pair_result r;
+			struct page_pair r;
 			json_t *jp;
 
 			ks_group_pair(g, k, &a, &b);
-			if ((ret = diff_pair(p, g->m[a].img, g->m[b].img, &r)))
+			if ((ret = page_diff_pair(p, g->m[a].img, g->m[b].img, &r)))
 				break;
 			jp = json_object();
 			json_object_set_new(jp, "from", json_string(p->imgs->v[g->m[a].img].ident.name));
 			json_object_set_new(jp, "to", json_string(p->imgs->v[g->m[b].img].ident.name));
 			json_object_set_new(jp, "from_label", json_string(g->m[a].label));
 			json_object_set_new(jp, "to_label", json_string(g->m[b].label));
-			json_object_set_new(jp, "status", json_string(pair_status_name(r.status)));
+			json_object_set_new(jp, "status", json_string(page_pair_status_name(r.status)));
 			json_object_set_new(jp, "changes", json_changes(&r.ch));
 			json_array_append_new(pairs, jp);
 			ks_changes_free(&r.ch);
@@ -506,13 +501,16 @@ int ks_report_page(FILE *out, const struct ks_page *p, enum ks_format fmt,
 	case KS_FMT_MD:
 		ret = md_page(out, p, parsed);
 		break;
+	case KS_FMT_HTML:
+		ret = page_html(out, p, parsed);
+		break;
 	default:
 		fprintf(out, "%s%s %s%s\n", st->bold, p->kind, p->name, st->reset);
 		for (size_t gi = 0; gi < p->groups->n && !ret; gi++)
-			if (group_shown(p, &p->groups->v[gi]))
+			if (page_group_shown(p, &p->groups->v[gi]))
 				ret = text_group(out, p, &p->groups->v[gi], parsed, st);
 		for (size_t gi = 0; gi < p->groups->n && !ret; gi++)
-			if (group_shown(p, &p->groups->v[gi]))
+			if (page_group_shown(p, &p->groups->v[gi]))
 				ret = text_pairs(out, p, &p->groups->v[gi], parsed, st);
 		break;
 	}

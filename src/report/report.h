@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+struct strbuf;
 #include "store/group.h"
 #include "store/store.h"
 
@@ -39,6 +40,31 @@ struct ks_page {
 				(the array may be NULL: all vmlinux) */
 	char *const *others; /* per image: modules defining it differently, or NULL */
 	int all_defs;
+	/* html: where a type named in C points (kind "struct", "union", "enum" or
+	   "typedef"): 1 with the href in *href, 0 for no link. NULL: no links. */
+	int (*link)(void *ctx, const char *kind, const char *name, struct strbuf *href);
+	void *link_ctx;
+	int fragment;		   /* html: the page's body only (the site wraps it) */
+	struct ks_page_sum *sum;   /* html: filled when not NULL */
+};
+
+/* What an item page found in each image (bits of ks_page_sum.img). */
+enum {
+	KS_IMG_PRESENT = 1 << 0,
+	KS_IMG_FULL_INLINE = 1 << 1,
+	KS_IMG_SELECTIVE_INLINE = 1 << 2,
+	KS_IMG_TRANSFORMED = 1 << 3,
+	KS_IMG_DUPLICATE = 1 << 4,   /* a DWARF duplicate, or more defs of the name */
+	KS_IMG_COLLISION = 1 << 5,
+	KS_IMG_UNKNOWN = 1 << 6,     /* absent from vmlinux, modules not ingested */
+	KS_IMG_CHANGED = 1 << 7,     /* added or changed against its pair's other image */
+};
+
+/* The page's verdicts, for an index of pages: per image of imgs, KS_IMG_* bits; per
+ * group of groups, 1 when some pair is added, removed or changed. */
+struct ks_page_sum {
+	unsigned char *img;
+	unsigned char *group;
 };
 int ks_report_page(FILE *out, const struct ks_page *page, enum ks_format fmt,
 		   const struct ks_style *st);

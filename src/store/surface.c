@@ -230,3 +230,81 @@ void ks_def_reader_close(struct ks_def_reader *r)
 	sqlite3_finalize(r->s);
 	free(r);
 }
+
+struct ks_item_rows {
+	struct ks_store *st;
+	sqlite3_stmt *s;
+};
+
+int ks_store_item_rows_open(struct ks_store *st, struct ks_item_rows **out)
+{
+	struct ks_item_rows *r = calloc(1, sizeof(*r));
+	int ret;
+
+	if (!r)
+		abort();
+	r->st = st;
+	/* image_item_by_item gives the item order; each def is found by its rowid */
+	ret = ks_db_prepare(st,
+			    "SELECT ii.item_id, ii.image_id, d.body, ii.dups, ii.module, ii.others "
+			    "FROM image_item ii INDEXED BY image_item_by_item JOIN def d ON d.id = ii.def_id "
+			    "ORDER BY ii.item_id, ii.image_id",
+			    &r->s);
+	if (ret) {
+		free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+int ks_store_item_rows_next(struct ks_item_rows *r, struct ks_item_row *row)
+{
+	int rc = sqlite3_step(r->s);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return ks_db_fail(r->st, "reading items");
+	row->item_id = sqlite3_column_int64(r->s, 0);
+	row->image_id = sqlite3_column_int64(r->s, 1);
+	row->def = (const char *)sqlite3_column_text(r->s, 2);
+	row->def_len = (size_t)sqlite3_column_bytes(r->s, 2);
+	row->dups = (unsigned)sqlite3_column_int64(r->s, 3);
+	row->module = (const char *)sqlite3_column_text(r->s, 4);
+	row->others = (const char *)sqlite3_column_text(r->s, 5);
+	if (!row->def)
+		return ks_err(-EUCLEAN, "%s: item %lld of image %lld has no def", r->st->path,
+			      (long long)row->item_id, (long long)row->image_id);
+	return 1;
+}
+
+void ks_store_item_rows_close(struct ks_item_rows *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->s);
+	free(r);
+}
+
+int ks_store_items_present(struct ks_store *st, const struct ks_item_table *t, uint8_t *present)
+{
+	sqlite3_stmt *s;
+	int rc, ret;
+
+	memset(present, 0, t->n);
+	if ((ret = ks_db_prepare(st, "SELECT DISTINCT item_id FROM image_item INDEXED BY "
+				     "image_item_by_item ORDER BY item_id",
+				 &s)))
+		return ret;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long i = ks_item_table_find(t, sqlite3_column_int64(s, 0));
+
+		if (i >= 0)
+			present[i] = 1;
+	}
+	if (rc != SQLITE_DONE)
+		ret = ks_db_fail(st, "reading items");
+	sqlite3_finalize(s);
+	return ret;
+}

@@ -59,4 +59,25 @@ int ks_def_reader_open(struct ks_store *st, struct ks_def_reader **out);
 int ks_def_reader_get(struct ks_def_reader *r, int64_t id, char **body);
 void ks_def_reader_close(struct ks_def_reader *r);
 
+/* present[i] = 1 for each item of t some image has (t->n bytes). */
+int ks_store_items_present(struct ks_store *st, const struct ks_item_table *t, uint8_t *present);
+
+/*
+ * Every (item, image) row of the dataset with its def, in item id order then image id
+ * (`ksurf site`: each item's rows arrive together). A row's strings are valid until the
+ * next call.
+ */
+struct ks_item_row {
+	int64_t item_id, image_id;
+	const char *def;
+	size_t def_len;
+	unsigned dups;
+	const char *module, *others; /* NULL: vmlinux / none */
+};
+struct ks_item_rows;
+int ks_store_item_rows_open(struct ks_store *st, struct ks_item_rows **out);
+/* 1 with a row, 0 at the end, or a negative errno. */
+int ks_store_item_rows_next(struct ks_item_rows *r, struct ks_item_row *row);
+void ks_store_item_rows_close(struct ks_item_rows *r);
+
 #endif
