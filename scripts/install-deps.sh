@@ -16,4 +16,11 @@ for v in 19 18 17 16 15; do
 		break
 	fi
 done
+# The site's end-to-end test opens the pages in headless Chromium (Debian: chromium;
+# Ubuntu ships it as chromium-browser).
+if apt-cache show chromium >/dev/null 2>&1; then
+	apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+else
+	apt-get install -y -qq --no-install-recommends chromium-browser fonts-dejavu-core >/dev/null || true
+fi
 echo "dependencies installed"

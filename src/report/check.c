@@ -7,6 +7,7 @@
 
 #include "prog/secdef.h"
 #include "report/check.h"
+#include "report/html.h"
 #include "util/strbuf.h"
 
 static const char *cell_sym(const struct ks_cell *c)
@@ -399,56 +400,26 @@ static json_t *check_json(const struct ks_check_report *r, const struct ks_check
 	return j;
 }
 
-static void html_esc(FILE *out, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*s, out);
-		}
-}
-
 static void html_report(FILE *out, const struct ks_check_report *r)
 {
 	static const char *const cls[] = {"ok", "info", "warn", "err"};
 	struct strbuf sb = STRBUF_INIT;
 
-	fputs("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<meta name=\"viewport\" content=\"width=device-width\"><title>ksurf "
-	      "check</title><style>"
-	      ":root{color-scheme:light dark}body{font:14px system-ui,sans-serif;margin:1.5em}"
-	      "table{border-collapse:collapse}td,th{border:1px solid #8884;padding:2px 6px}"
-	      "td.d{font-family:monospace;text-align:left}td{text-align:center}"
-	      ".ok{background:#2a62}.info{background:#48f3}.warn{background:#fa04}.err{background:#"
-	      "e336}"
-	      "</style></head><body>\n",
-	      out);
+	fprintf(out, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width\"><title>ksurf "
+		     "check</title><style>%s</style></head><body><main>\n",
+		ks_html_css);
 	for (size_t k = 0; k < r->nchecks; k++) {
 		const struct ks_check *c = &r->checks[k];
 
 		fputs("<h2>", out);
-		html_esc(out, c->obj->label);
-		fputs("</h2>\n<table><tr><th>dependency</th>", out);
+		ks_html_esc(out, c->obj->label);
+		fputs("</h2>\n<div class=\"scroll\"><table class=\"check\"><tr><th>dependency</th>", out);
 		for (size_t i = 0; i < r->nimages; i++) {
 			fputs("<th title=\"", out);
-			html_esc(out, r->names[i]);
+			ks_html_esc(out, r->names[i]);
 			fputs("\">", out);
-			html_esc(out, r->labels[i]);
+			ks_html_esc(out, r->labels[i]);
 			fputs("</th>", out);
 		}
 		fputs("</tr>\n", out);
@@ -456,16 +427,16 @@ static void html_report(FILE *out, const struct ks_check_report *r)
 			sb_reset(&sb);
 			dep_title(&c->deps[d], &sb);
 			fputs("<tr><td class=\"d\">", out);
-			html_esc(out, sb.buf);
+			ks_html_esc(out, sb.buf);
 			fputs("</td>", out);
 			for (size_t i = 0; i < r->nimages; i++) {
 				const struct ks_cell *cell = ks_check_cell(c, d, i);
 
 				fprintf(out, "<td class=\"%s\" title=\"", cls[cell->level]);
-				html_esc(out, cell->word);
+				ks_html_esc(out, cell->word);
 				if (cell->detail) {
 					fputs(": ", out);
-					html_esc(out, cell->detail);
+					ks_html_esc(out, cell->detail);
 				}
 				fputs("\">", out);
 				fputs(cell_sym(cell), out);
@@ -473,10 +444,10 @@ static void html_report(FILE *out, const struct ks_check_report *r)
 			}
 			fputs("</tr>\n", out);
 		}
-		fputs("</table>\n", out);
+		fputs("</table></div>\n", out);
 	}
 	fputs("<p>✓ ok · ~ relocated · g absent but guarded · ? unknown · ! warning · ✗ error "
-	      "(hover a cell for its reason)</p></body></html>\n",
+	      "(hover a cell for its reason)</p></main></body></html>\n",
 	      out);
 	sb_release(&sb);
 }

@@ -85,7 +85,8 @@ static void html_image(FILE *out, const struct ks_page *p, const struct ks_group
 		fputs("</span></h3></div>\n", out);
 		return;
 	}
-	fputs(p->dups[i] || status ? " <span class=\"b warn\">⚠️" : " <span class=\"b ok\">✅", out);
+	/* text symbols, not emoji: they render in any monospace or sans font */
+	fputs(p->dups[i] || status ? " <span class=\"b warn\">⚠" : " <span class=\"b ok\">✓", out);
 	if (status) {
 		fputc(' ', out);
 		ks_html_esc(out, status);
@@ -163,7 +164,8 @@ static int html_pairs(FILE *out, const struct ks_page *p, const struct ks_group 
 		ks_html_esc(out, g->m[b].label);
 		fputs("</b>", out);
 		ks_html_esc(out, page_pair_note(r.status));
-		fprintf(out, " %s", page_pair_mark(r.status));
+		fprintf(out, " %s", !strcmp(pair_class(r.status), "ok") ? "✓"
+				    : !strcmp(pair_class(r.status), "na") ? "" : "⚠");
 		if (r.ch.n) {
 			fputs("<ul>", out);
 			for (size_t c = 0; c < r.ch.n; c++) {
