@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 
 static const char check_usage[] =
     "usage: ksurf check OBJ... [--group G]... [--image I]... [--baseline N]\n"
-    "                   [--format text|md|json|html] [--fail-on LEVEL] [-v]\n\n"
+    "                   [--format text|md|json|html] [--fail-on LEVEL] [-v] [--save]\n\n"
     "Check compiled eBPF objects (.bpf.o, or executables and libraries that embed them)\n"
     "against kernel images of the dataset: each program's type and attach target, every\n"
     "CO-RE relocation evaluated with libbpf's rules against each kernel's BTF, kfuncs,\n"
@@ -34,7 +35,9 @@ static const char check_usage[] =
     "  --format F      text (default), md, json, html\n"
     "  --fail-on L     exit 3 when a cell is at level L or worse: error (default), warning,\n"
     "                  info, none\n"
-    "  -v, --verbose   every relocation and its result in every image\n\n"
+    "  -v, --verbose   every relocation and its result in every image\n"
+    "  --save          keep the results in the dataset (per object, replacing its last\n"
+    "                  ones): `ksurf site` draws them as a program × kernel matrix\n\n"
     "Exit status: 0 no problem at or above --fail-on, 3 problems found, 1 bad input, 2 usage.\n";
 
 /* One evaluating thread's state: the BTF of the image it works on, and the buffer its
@@ -440,13 +443,63 @@ static int read_objects(char **paths, size_t n, struct ks_bpf_obj ***objs, size_
 	return 0;
 }
 
+/*
+ * `--save`: the JSON report split per object ({"images": [...], "object": {...}}) and
+ * stored through a connection of its own (the view's is read-only).
+ */
+static int save_results(struct ks_ctx *ctx, const struct ks_check_report *r)
+{
+	char *buf = NULL, **reports = NULL;
+	const char **labels = NULL;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *root = NULL, *objs;
+	struct ks_store *st = NULL;
+	int ret;
+
+	if (!f)
+		abort();
+	ret = ks_report_check(f, r, KS_FMT_JSON, &ctx->style);
+	if (fclose(f))
+		abort();
+	if (!ret && !(root = json_loads(buf, 0, NULL)))
+		ret = ks_err(-EINVAL, "check: its own JSON report does not parse");
+	objs = json_object_get(root, "objects");
+	n = json_array_size(objs);
+	reports = calloc(n + 1, sizeof(*reports));
+	labels = calloc(n + 1, sizeof(*labels));
+	if (!reports || !labels)
+		abort();
+	for (size_t k = 0; k < n && !ret; k++) {
+		json_t *one = json_object();
+
+		json_object_set_new(one, "schema", json_string("ksurf.check-result/1"));
+		json_object_set(one, "images", json_object_get(root, "images"));
+		json_object_set(one, "object", json_array_get(objs, k));
+		reports[k] = json_dumps(one, JSON_COMPACT | JSON_SORT_KEYS);
+		labels[k] = r->checks[k].obj->label;
+		json_decref(one);
+	}
+	if (!ret && !(ret = ks_store_open(ctx->db_path, KS_STORE_WRITE, &st)))
+		ret = ks_store_check_save(st, labels, (const char *const *)reports, n);
+	ks_store_close(st);
+	for (size_t k = 0; k < n; k++)
+		free(reports[k]);
+	free(reports);
+	free(labels);
+	json_decref(root);
+	free(buf);
+	return ret;
+}
+
 int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 {
 	static const struct option opts[] = {
 	    {"group", required_argument, NULL, 'g'},	{"image", required_argument, NULL, 'i'},
 	    {"baseline", required_argument, NULL, 'b'}, {"format", required_argument, NULL, 'f'},
 	    {"fail-on", required_argument, NULL, 'F'},	{"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
+	    {"save", no_argument, NULL, 'S'},		{"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char **groups = NULL, **imgs = NULL, *baseline = NULL;
 	size_t ng = 0, ni = 0, nobjs = 0;
@@ -454,7 +507,7 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 	struct ks_check *checks = NULL;
 	struct check_src s = {.lanes_lock = PTHREAD_MUTEX_INITIALIZER};
 	struct ks_view v = {0};
-	int c, fmt = KS_FMT_TEXT, fail_on = KS_LVL_ERROR, verbose = 0, ret = KS_EXIT_ERROR;
+	int c, fmt = KS_FMT_TEXT, fail_on = KS_LVL_ERROR, verbose = 0, save = 0, ret = KS_EXIT_ERROR;
 	enum ks_level worst = KS_LVL_OK;
 
 	while ((c = getopt_long(argc, argv, "g:i:b:f:vh", opts, NULL)) != -1) {
@@ -487,6 +540,9 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'S':
+			save = 1;
 			break;
 		case 'h':
 			fputs(check_usage, stdout);
@@ -559,7 +615,8 @@ int cmd_check(int argc, char **argv, struct ks_ctx *ctx)
 		    .verbose = verbose,
 		};
 
-		if (ks_report_check(stdout, &r, fmt, &ctx->style)) {
+		if (ks_report_check(stdout, &r, fmt, &ctx->style) ||
+		    (save && save_results(ctx, &r))) {
 			ret = ks_cmd_fail();
 			goto out;
 		}

@@ -2,6 +2,7 @@
 /* `ksurf site DIR`: a static website of every item of every kind over the groups. */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio_ext.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ struct site_run {
 	size_t nslots;
 	struct item_rows *batch;
 	size_t nbatch;
+	struct ks_check_row *crows; /* saved check results */
+	size_t ncrows;
+	json_t **checks;
+	const char **check_times;
 	pthread_mutex_t lock;
 	int ret;
 	char *msg;
@@ -105,8 +110,8 @@ static long find_item(const struct site_run *r, uint32_t kind, const char *name)
 	return -1;
 }
 
-/* A type named in C code links to its page when it has one. */
-static int link_type(void *ctx, const char *kind, const char *name, struct strbuf *href)
+/* The page of kind/name relative to the site's root, when it has one. */
+static int site_href(void *ctx, const char *kind, const char *name, struct strbuf *href)
 {
 	const struct site_run *r = ctx;
 	const struct ks_item_table *t = &r->dr.items;
@@ -116,11 +121,18 @@ static int link_type(void *ctx, const char *kind, const char *name, struct strbu
 			continue;
 		if (find_item(r, k, name) < 0)
 			return 0;
-		sb_addf(href, "../%s/", kind);
+		sb_addf(href, "%s/", kind);
 		ks_site_file_name(href, name);
 		return 1;
 	}
 	return 0;
+}
+
+/* A type named in an item page's C code links to its page (one folder up). */
+static int link_type(void *ctx, const char *kind, const char *name, struct strbuf *href)
+{
+	sb_add(href, "../");
+	return site_href(ctx, kind, name, href);
 }
 
 static void fail(struct site_run *r, int ret)
@@ -271,6 +283,31 @@ static int item_pages(struct site_run *r)
 	return ret;
 }
 
+/* Saved check results, parsed, for programs.html. */
+static int load_checks(struct site_run *r)
+{
+	int ret = ks_store_check_results(r->v.st, &r->crows, &r->ncrows);
+
+	if (ret)
+		return ret;
+	r->checks = calloc(r->ncrows + 1, sizeof(*r->checks));
+	r->check_times = calloc(r->ncrows + 1, sizeof(*r->check_times));
+	if (!r->checks || !r->check_times)
+		abort();
+	for (size_t i = 0; i < r->ncrows; i++) {
+		json_error_t e;
+
+		r->check_times[i] = r->crows[i].checked_at;
+		if (!(r->checks[i] = json_loads(r->crows[i].report, 0, &e)))
+			return ks_err(-EINVAL, "%s: saved check result of %s: %s", ks_store_path(r->v.st),
+				      r->crows[i].object, e.text);
+	}
+	r->doc.checks = r->checks;
+	r->doc.check_times = r->check_times;
+	r->doc.nchecks = r->ncrows;
+	return 0;
+}
+
 /* The kinds with pages: the dataset's kinds in display order, or the wanted ones. */
 static int pick_kinds(struct site_run *r, char **kinds, size_t nkinds)
 {
@@ -336,7 +373,10 @@ static int run(struct site_run *r, const char *dir, char **kinds, size_t nkinds)
 	r->doc = (struct ks_site_doc){.imgs = &v->imgs, .groups = &v->groups, .items = &r->dr.items,
 				      .kinds = shown, .nkinds = nshown, .img_bits = r->img_bits,
 				      .group_changed = r->group_changed, .present = r->present,
-				      .diff = &diff, .dataset = r->ctx->db_path};
+				      .diff = &diff, .dataset = r->ctx->db_path, .link = site_href,
+				      .link_ctx = r};
+	if ((ret = load_checks(r)))
+		goto out;
 	/* only the paged kinds' items are on the indexes and in the search */
 	for (size_t i = 0; i < r->dr.items.n; i++)
 		r->present[i] &= r->paged[r->dr.items.kind[i]];
@@ -344,7 +384,8 @@ static int run(struct site_run *r, const char *dir, char **kinds, size_t nkinds)
 		goto out;
 	ks_phase("site: item pages");
 	if ((ret = ks_site_write_indexes(r->site, &r->doc)) ||
-	    (ret = ks_site_write_summary(r->site, &r->doc)))
+	    (ret = ks_site_write_summary(r->site, &r->doc)) ||
+	    (ret = ks_site_write_checks(r->site, &r->doc)))
 		goto out;
 	ret = ks_site_close(r->site, &stats);
 	r->site = NULL;
@@ -419,6 +460,11 @@ int cmd_site(int argc, char **argv, struct ks_ctx *ctx)
 	free(r.group_changed);
 	free(r.slots);
 	free(r.msg);
+	for (size_t i = 0; r.checks && i < r.ncrows; i++)
+		json_decref(r.checks[i]);
+	free(r.checks);
+	free(r.check_times);
+	ks_check_rows_free(r.crows, r.ncrows);
 	free(kinds);
 	pthread_mutex_destroy(&r.lock);
 	return ret ? ks_cmd_fail() : 0;

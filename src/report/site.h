@@ -20,6 +20,7 @@
 #include "store/surface.h"
 
 struct strbuf;
+struct json_t;
 
 /* ---- the writer (site_write.c) ---- */
 
@@ -63,6 +64,13 @@ struct ks_site_doc {
 	   when it changed (items->n × groups->n); present[i]: the item has a page */
 	const unsigned char *img_bits, *group_changed, *present;
 	const struct ks_diff_doc *diff; /* every group's pairs (summary) */
+	/* saved check results (ksurf.check-result/1 documents) and when they were made */
+	struct json_t **checks;
+	const char *const *check_times;
+	size_t nchecks;
+	/* the page of kind/name, relative to the site's root: 1 and its href, or 0 */
+	int (*link)(void *ctx, const char *kind, const char *name, struct strbuf *href);
+	void *link_ctx;
 	const char *dataset;		/* the dataset's path, for the footer */
 };
 
@@ -77,6 +85,8 @@ void ks_site_foot(FILE *out, const struct ks_site_doc *d);
 
 /* index.html, KIND.html with data/KIND.js, search.js and the assets. */
 int ks_site_write_indexes(struct ks_site *s, const struct ks_site_doc *d);
+/* programs.html, when there are saved check results. */
+int ks_site_write_checks(struct ks_site *s, const struct ks_site_doc *d);
 /* summary.html: the diff tables of every group, the plots. */
 int ks_site_write_summary(struct ks_site *s, const struct ks_site_doc *d);
 

@@ -51,7 +51,13 @@ void ks_site_head(FILE *out, const struct ks_site_doc *d, const char *title, int
 	}
 	fputs("<a href=\"", out);
 	up(out, depth);
-	fputs("summary.html\">summary</a><form action=\"", out);
+	fputs("summary.html\">summary</a>", out);
+	if (d->nchecks && !kind) { /* not on item pages: a check run rewrites none of them */
+		fputs("<a href=\"", out);
+		up(out, depth);
+		fputs("programs.html\">programs</a>", out);
+	}
+	fputs("<form action=\"", out);
 	up(out, depth);
 	fputs("index.html\" method=\"get\" role=\"search\"><input type=\"search\" name=\"q\" "
 	      "placeholder=\"Search every item…\" aria-label=\"Search every item\"></form></div>"
@@ -181,8 +187,13 @@ static int write_home(struct ks_site *s, const struct ks_site_doc *d)
 		fprintf(out, "</a>: %zu items</li>\n", kind_count(d, d->kinds[k]));
 	}
 	fputs("</ul>\n<p><a href=\"summary.html\">Summary</a>: what changed in each group, "
-	      "as tables and plots.</p>\n<h2>Groups</h2>\n",
+	      "as tables and plots.</p>\n",
 	      out);
+	if (d->nchecks)
+		fprintf(out, "<p><a href=\"programs.html\">Programs</a>: %zu eBPF object%s checked "
+			     "against the images.</p>\n",
+			d->nchecks, d->nchecks == 1 ? "" : "s");
+	fputs("<h2>Groups</h2>\n", out);
 	groups_list(out, d);
 	fputs("<h2>Images</h2>\n", out);
 	images_table(out, d);

@@ -132,4 +132,17 @@ int ks_store_group_put(struct ks_store *st, const char *name, const char *pairin
 int ks_store_group_del(struct ks_store *st, const char *name);
 void ks_group_rows_free(struct ks_group_row *v, size_t n);
 
+/*
+ * Saved `ksurf check` results: per object (its label), the ksurf.check JSON report of
+ * that object alone. Saving replaces an object's earlier result; all in one transaction.
+ */
+struct ks_check_row {
+	char *object, *checked_at, *report;
+};
+int ks_store_check_save(struct ks_store *st, const char *const *objects,
+			const char *const *reports, size_t n);
+/* Every saved result, by object; none (0, *n = 0) when nothing was ever saved. */
+int ks_store_check_results(struct ks_store *st, struct ks_check_row **out, size_t *n);
+void ks_check_rows_free(struct ks_check_row *rows, size_t n);
+
 #endif

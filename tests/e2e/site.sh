@@ -111,7 +111,29 @@ ks site "$T/site" >"$T/out5"
 grep -q 'Field added' "$T/site/struct/kcopyd_job.html" || fail "a killed run's page was trusted"
 pass "a foreign directory is refused; after a killed run every page is rewritten"
 
-# 7. Headless Chromium, from file://: the search finds kcopyd_job, the index lists it as
+# 7. Saved check results: programs.html, a program × image grid; item pages untouched.
+if bpf_fixture core 2>/dev/null >/dev/null; then
+	ks site "$T/site" >/dev/null
+	ks check "$T/core.bpf.o" --save --fail-on none >/dev/null
+	[ "$(sqlite3 "$KSURF_DB" 'SELECT count(*) FROM check_result')" = 1 ] || fail "check --save"
+	ks check "$T/core.bpf.o" --save --fail-on none >/dev/null
+	[ "$(sqlite3 "$KSURF_DB" 'SELECT count(*) FROM check_result')" = 1 ] || fail "check --save twice: 2 rows"
+	ks site "$T/site" >"$T/out6"
+	grep -Eq "; [1-9] written, [0-9]+ unchanged" "$T/out6" || { cat "$T/out6"; fail "a check run rewrote item pages"; }
+	G=$T/site/programs.html
+	for prog in read_entry sleep_entry send; do
+		grep -q "\">$prog</td><td class=\"c " "$G" || fail "programs: no row for $prog"
+	done
+	[ "$(grep -o '<th class="c" title="[^"]*">[^<]*</th>' "$G" | head -3 | sed 's/.*">//; s/<.*//' | tr '\n' ' ')" = "1.0 2.0 3.0 " ] ||
+		fail "programs: columns are not the images' labels"
+	grep -q '<td class="c err" title="' "$G" || fail "programs: no failing cell (the fixture kernel has no task_struct)"
+	grep -q '<a href="programs.html">programs</a>' "$T/site/index.html" || fail "home: no programs link"
+	pass "check --save: programs.html has a program × image grid; item pages are not rewritten"
+else
+	echo "skipped: check --save (no clang for the BPF fixture)"
+fi
+
+# 8. Headless Chromium, from file://: the search finds kcopyd_job, the index lists it as
 # changed, the page shows its pairs; screenshots kept.
 CHROME=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$CHROME" ]; then
