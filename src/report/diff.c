@@ -417,12 +417,14 @@ static void html_table(FILE *out, const struct ks_diff_doc *doc, const struct ks
 	struct strbuf sb = STRBUF_INIT;
 
 	sb_init(&sb);
-	ks_html_anchor(&sb, section_title(s));
-	fprintf(out, "<h2 id=\"s-%s\">", sb.buf);
-	ks_html_esc(out, section_title(s));
-	fputs("</h2>\n", out);
-	if (s->pairing)
-		fprintf(out, "<p class=\"pairing\">%s group</p>\n", s->pairing);
+	if (!doc->no_heading) {
+		ks_html_anchor(&sb, section_title(s));
+		fprintf(out, "<h2 id=\"s-%s\">", sb.buf);
+		ks_html_esc(out, section_title(s));
+		fputs("</h2>\n", out);
+		if (s->pairing)
+			fprintf(out, "<p class=\"pairing\">%s group</p>\n", s->pairing);
+	}
 	fputs("<div class=\"scroll\"><table><thead><tr><th>kind</th><th></th>", out);
 	for (size_t p = 0; p < s->npairs; p++) {
 		pair_heading(&s->pairs[p], &sb);

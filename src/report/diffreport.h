@@ -37,6 +37,7 @@ struct ks_diff_doc {
 	int summary;	      /* the table only (text, md, json) */
 	int details;	      /* csv: one row per change instead of counts */
 	int fragment;	      /* html: the sections only, no document around them */
+	int no_heading;	      /* html: the tables without their sections' headings */
 };
 
 int ks_report_diff(FILE *out, const struct ks_diff_doc *doc, enum ks_format fmt,

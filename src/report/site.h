@@ -47,6 +47,9 @@ int ks_site_close(struct ks_site *s, struct ks_site_stats *stats);
 /* Free without touching the manifest (after a failure: the last run's manifest stays). */
 void ks_site_abort(struct ks_site *s);
 
+/* Parse a manifest's bytes alone (the fuzz target's entry): 0 or -EINVAL with a message. */
+int ks_site_manifest_check(const char *buf, size_t len);
+
 /* A page's file name from an item name: letters, digits, '_', '-' and '.' kept, other
  * bytes as ~XX, a leading '.' too; ".html" appended. */
 void ks_site_file_name(struct strbuf *sb, const char *name);

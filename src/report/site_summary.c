@@ -233,10 +233,21 @@ int ks_site_write_summary(struct ks_site *s, const struct ks_site_doc *d)
 		one.nsections = 1;
 		one.summary = 1;
 		one.fragment = 1;
-		fputs("<section>", out);
+		const struct ks_diff_section *sec = &d->diff->sections[si];
+		struct strbuf sb = STRBUF_INIT;
+
+		/* the picture, then the numbers */
+		sb_init(&sb);
+		ks_html_anchor(&sb, sec->group ? sec->group : "Pair");
+		fprintf(out, "<section><h2 id=\"s-%s\">", sb.buf);
+		ks_html_esc(out, sec->group ? sec->group : "Pair");
+		fprintf(out, "</h2>\n<p class=\"pairing\">%s group</p>\n",
+			sec->pairing ? sec->pairing : "");
+		group_plot(out, d, sec);
+		one.no_heading = 1;
 		ks_report_diff(out, &one, KS_FMT_HTML, NULL);
-		group_plot(out, d, &d->diff->sections[si]);
 		fputs("</section>\n", out);
+		sb_release(&sb);
 	}
 	if (!d->diff->nsections)
 		fputs("<p class=\"note\">No group has two images: nothing to compare.</p>\n", out);

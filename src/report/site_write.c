@@ -83,13 +83,109 @@ static struct entry *old_find(struct ks_site *s, const char *path)
 	}
 }
 
-/* Read the manifest: "ksurf site 1", then "HASH PATH" lines. -EEXIST when DIR holds
- * anything without one. */
+/*
+ * A path the site could have written: relative, made of the characters page names
+ * are made of, no "." or ".." component. The manifest is read from the user's directory;
+ * its paths are deleted when a run does not put them again, so a lying one must not
+ * reach outside the site.
+ */
+static int path_ok(const char *p)
+{
+	const char *c;
+
+	if (!*p || *p == '/')
+		return 0;
+	for (c = p; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '-' || *c == '.' || *c == '~' || *c == '/'))
+			return 0;
+	for (c = p; c; c = strchr(c, '/')) {
+		size_t n;
+
+		if (*c == '/')
+			c++;
+		n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Parse a manifest (buf: len bytes and a NUL): "ksurf site 1" or "ksurf site 1 writing",
+ * then "HASH PATH" lines. name: the file, for messages. */
+static int parse_manifest(struct ks_site *s, char *buf, size_t len, const char *name)
+{
+	size_t n = 0, head;
+	char *p, *e;
+
+	if (memchr(buf, '\0', len))
+		return ks_err(-EINVAL, "%s: a NUL byte at offset %zu", name,
+			      (size_t)((char *)memchr(buf, '\0', len) - buf));
+	if (!strncmp(buf, MANIFEST_DIRTY, strlen(MANIFEST_DIRTY))) {
+		s->dirty = 1;
+		head = strlen(MANIFEST_DIRTY);
+	} else if (!strncmp(buf, MANIFEST_HEAD, strlen(MANIFEST_HEAD))) {
+		head = strlen(MANIFEST_HEAD);
+	} else {
+		return ks_err(-EINVAL, "%s: not a ksurf site manifest", name);
+	}
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	for (s->nold_slots = 16; s->nold_slots < 2 * n; s->nold_slots *= 2)
+		;
+	s->old = calloc(s->nold_slots, sizeof(*s->old));
+	if (!s->old)
+		abort();
+	for (p = buf + head; *p; p = e + 1) {
+		struct entry *x;
+		size_t i;
+
+		e = strchr(p, '\n');
+		if (!e || e - p < HASH_HEX + 2 || p[HASH_HEX] != ' ' ||
+		    strspn(p, "0123456789abcdef") != HASH_HEX)
+			return ks_err(-EINVAL, "%s: offset %zu: not a line HASH PATH", name,
+				      (size_t)(p - buf));
+		*e = '\0';
+		if (!path_ok(p + HASH_HEX + 1))
+			return ks_err(-EINVAL, "%s: offset %zu: not a path of the site", name,
+				      (size_t)(p - buf));
+		if (old_find(s, p + HASH_HEX + 1))
+			continue;
+		for (i = str_hash(p + HASH_HEX + 1) & (s->nold_slots - 1); s->old[i].path;
+		     i = (i + 1) & (s->nold_slots - 1))
+			;
+		x = &s->old[i];
+		x->path = strdup(p + HASH_HEX + 1);
+		memcpy(x->hash, p, HASH_HEX);
+		if (!x->path)
+			abort();
+	}
+	return 0;
+}
+
+int ks_site_manifest_check(const char *buf, size_t len)
+{
+	struct ks_site *s = calloc(1, sizeof(*s));
+	char *copy = malloc(len + 1);
+	int ret;
+
+	if (!s || !copy)
+		abort();
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->qcond, NULL);
+	pthread_cond_init(&s->qspace, NULL);
+	ret = parse_manifest(s, copy, len, "manifest");
+	free(copy);
+	ks_site_abort(s);
+	return ret;
+}
+
+/* Read the manifest. -EEXIST when DIR holds anything without one. */
 static int read_manifest(struct ks_site *s)
 {
 	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
-	size_t n = 0;
-	char *p, *e;
 	int ret;
 
 	sb_init(&sb);
@@ -114,42 +210,7 @@ static int read_manifest(struct ks_site *s)
 		ret = ks_err(ret, "%s: %s", path.buf, strerror(-ret));
 		goto out;
 	}
-	if (!strncmp(sb.buf, MANIFEST_DIRTY, strlen(MANIFEST_DIRTY))) {
-		s->dirty = 1;
-		memmove(sb.buf + strlen(MANIFEST_HEAD), sb.buf + strlen(MANIFEST_DIRTY),
-			sb.len - strlen(MANIFEST_DIRTY) + 1);
-	} else if (strncmp(sb.buf, MANIFEST_HEAD, strlen(MANIFEST_HEAD))) {
-		ret = ks_err(-EINVAL, "%s: not a ksurf site manifest", path.buf);
-		goto out;
-	}
-	for (p = sb.buf; (p = strchr(p, '\n')); p++)
-		n++;
-	for (s->nold_slots = 16; s->nold_slots < 2 * n; s->nold_slots *= 2)
-		;
-	s->old = calloc(s->nold_slots, sizeof(*s->old));
-	if (!s->old)
-		abort();
-	for (p = sb.buf + strlen(MANIFEST_HEAD); *p; p = e + 1) {
-		struct entry *x;
-		size_t i;
-
-		e = strchr(p, '\n');
-		if (!e || e - p < HASH_HEX + 2 || p[HASH_HEX] != ' ') {
-			ret = ks_err(-EINVAL, "%s: line %.*s...: not HASH PATH", path.buf, 20, p);
-			goto out;
-		}
-		*e = '\0';
-		if (old_find(s, p + HASH_HEX + 1))
-			continue;
-		for (i = str_hash(p + HASH_HEX + 1) & (s->nold_slots - 1); s->old[i].path;
-		     i = (i + 1) & (s->nold_slots - 1))
-			;
-		x = &s->old[i];
-		x->path = strdup(p + HASH_HEX + 1);
-		memcpy(x->hash, p, HASH_HEX);
-		if (!x->path)
-			abort();
-	}
+	ret = parse_manifest(s, sb.buf, sb.len, path.buf);
 out:
 	sb_release(&sb);
 	sb_release(&path);
