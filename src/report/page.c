@@ -487,6 +487,12 @@ int ks_report_page(FILE *out, const struct ks_page *p, enum ks_format fmt,
 	for (size_t i = 0; i < n && !ret; i++) {
 		if (!p->defs[i])
 			continue;
+		/* most items are the same in most images: parse each distinct def once */
+		for (size_t j = 0; j < i && !parsed[i]; j++)
+			if (parsed[j] && !strcmp(p->defs[j], p->defs[i]))
+				parsed[i] = json_incref(parsed[j]);
+		if (parsed[i])
+			continue;
 		parsed[i] = json_loads(p->defs[i], 0, NULL);
 		if (!parsed[i])
 			ret = ks_err(-EINVAL, "%s %s: stored definition in %s does not parse", p->kind,
