@@ -7,6 +7,7 @@
 #include "ingest/ingest.h"
 
 #include <archive.h>
+#include <assert.h>
 #include <archive_entry.h>
 #include <bpf/btf.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ingest/dwarfbtf.h"
 #include "ingest/pkg.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -295,6 +297,8 @@ void ks_image_data_free(struct ks_image_data *d)
 	free(d->mods);
 	ks_dwarf_free(&d->dwarf);
 	free(d->dwarf_source);
+	ks_bytes_free(&d->btf_own);
+	free(d->config_text);
 }
 
 static void add_source(struct ks_image_data *d, const char *input)
@@ -320,18 +324,14 @@ static char *running_release(void)
 	return uname(&u) ? NULL : strdup(u.release);
 }
 
-/* Open the kernel part of a new image. */
+/* Open the kernel part of a new image. One without BTF is resolved later
+ * (resolve_typeless). */
 static int open_kernel(struct part *p, struct ks_image_data *d)
 {
 	int ret = ks_kernel_open_own(p->origin, &p->bytes, 1, &d->kernel);
 
 	if (ret)
 		return ret;
-	if (!d->kernel.btf_size)
-		return ks_err(-ENODATA,
-			      "%s: no BTF in this kernel (built without CONFIG_DEBUG_INFO_BTF); its "
-			      "types would have to come from DWARF in the -dbg package",
-			      p->origin);
 	if (!p->release && d->kernel.release)
 		p->release = strdup(d->kernel.release);
 	if (!p->release && !strcmp(p->input, "/sys/kernel/btf/vmlinux"))
@@ -450,6 +450,10 @@ static int attach_config(struct ks_image_data *d, struct part *p)
 		return ks_err(-EINVAL, "%s: a second config for image of %s", p->origin,
 			      d->sources.buf);
 	ret = ks_config_parse(p->origin, text, strlen(text), &d->config);
+	if (!ret && d->waiting) { /* kept as given, until its types come */
+		d->config_text = text;
+		text = NULL;
+	}
 	if (!ret) {
 		struct ks_identity t = {0};
 
@@ -595,6 +599,7 @@ static int read_dwarf(struct ks_image_data *d, int progress)
 		return 0;
 	if (progress)
 		fprintf(stderr, "  reading DWARF of %s...\n", d->sources.buf);
+	assert(!d->dwarf_source);
 	ret = ks_dwarf_read(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &d->dwarf);
 	ks_phase("DWARF: read and walk");
 	if (ret == -ENODATA)
@@ -605,24 +610,39 @@ static int read_dwarf(struct ks_image_data *d, int progress)
 	return 0;
 }
 
-static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+/*
+ * The types of a kernel without BTF, from its DWARF: pahole encodes them in a child
+ * process while ksurf's own walk of the same DWARF runs here.
+ */
+static int encode_types(struct ks_image_data *d, int progress)
 {
-	struct btf *btf;
+	struct ks_btf_job job;
 	int ret;
-	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
 
-	btf = btf__new(blob, d->kernel.btf_size);
-	if (!btf)
-		return ks_err(-errno ? -errno : -EINVAL, "%s: BTF rejected by libbpf: %s",
-			      d->sources.buf, strerror(errno));
-	d->btf_types = btf__type_cnt(btf) - 1;
-	btf__free(btf);
-	hash_hex(blob, d->kernel.btf_size, d->content_hash);
-	if ((ret = read_dwarf(d, o->progress)))
+	if (progress)
+		fprintf(stderr, "  no BTF in %s: encoding it from the DWARF with pahole...\n",
+			d->sources.buf);
+	ret = ks_dwarf_btf_start(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &job);
+	ks_phase("DWARF: hand the ELF to pahole");
+	if (ret)
 		return ret;
-	choose_symbols(d, o->progress);
-	if ((ret = read_modules(d, o->progress)))
+	if ((ret = read_dwarf(d, progress))) {
+		ks_dwarf_btf_cancel(&job);
 		return ret;
+	}
+	ret = ks_dwarf_btf_finish(&job, d->kernel.big_endian, &d->btf_own, d->kernel.btf_found_by,
+				  sizeof(d->kernel.btf_found_by));
+	ks_phase("DWARF: wait for pahole's BTF");
+	if (ret)
+		return ret;
+	d->btf = d->btf_own.data;
+	d->btf_size = d->btf_own.size;
+	return 0;
+}
+
+/* Identity and name, once every part has joined: derived, then the user's overrides. */
+static void finish_identity(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
 	if (!d->ident.arch && d->kernel.arch[0])
 		d->ident.arch = strdup(d->kernel.arch);
 	ks_identity_override(&d->ident, &o->override);
@@ -632,7 +652,119 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 		free(d->ident.name);
 		d->ident.name = strdup(o->override.name);
 	}
+}
+
+/* An image waiting for its types keeps its identity, inputs and config only: its
+ * symbols and modules are read again with the -dbg package that completes it. */
+static int finish_waiting(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
+	if (d->nmods)
+		ks_warn("%s: its %zu modules are left aside until the kernel's types come from "
+			"its -dbg package",
+			d->sources.buf, d->nmods);
+	for (size_t i = 0; i < d->nmods; i++)
+		ks_kmod_free(&d->mods[i]);
+	d->nmods = 0;
+	d->modules_given = 0;
+	finish_identity(d, o);
 	return 0;
+}
+
+static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
+	struct btf *btf;
+	int ret;
+
+	if (d->waiting)
+		return finish_waiting(d, o);
+	if (d->types_from_dwarf) {
+		if ((ret = encode_types(d, o->progress)))
+			return ret;
+	} else {
+		d->btf = d->kernel.image.data + d->kernel.btf_off;
+		d->btf_size = d->kernel.btf_size;
+		if ((ret = read_dwarf(d, o->progress)))
+			return ret;
+	}
+	btf = btf__new(d->btf, d->btf_size);
+	if (!btf)
+		return ks_err(-errno ? -errno : -EINVAL, "%s: BTF rejected by libbpf: %s",
+			      d->sources.buf, strerror(errno));
+	d->btf_types = btf__type_cnt(btf) - 1;
+	btf__free(btf);
+	hash_hex(d->btf, d->btf_size, d->content_hash);
+	choose_symbols(d, o->progress);
+	if ((ret = read_modules(d, o->progress)))
+		return ret;
+	finish_identity(d, o);
+	return 0;
+}
+
+/* The debug vmlinux (no BTF, DWARF) of release rel among imgs other than skip, or -1. */
+static long dwarf_sibling(const struct ks_image_data *imgs, size_t n, size_t skip, const char *rel)
+{
+	for (size_t j = 0; j < n && rel; j++)
+		if (j != skip && !imgs[j].kernel.btf_size && imgs[j].kernel.is_elf &&
+		    imgs[j].ident.release && !strcmp(imgs[j].ident.release, rel) &&
+		    ks_dwarf_present(imgs[j].kernel.image.data, imgs[j].kernel.image.size))
+			return (long)j;
+	return -1;
+}
+
+/* Image i (a kernel without BTF) becomes part of image k (its debug vmlinux): i's
+ * package names the image and comes first among its inputs. */
+static void fold_image(struct parts *ps, struct ks_image_data *imgs, size_t *nimg, size_t i,
+		       size_t k)
+{
+	struct ks_image_data *from = &imgs[i], *to = &imgs[k];
+	struct ks_identity t = {0};
+	struct strbuf src = to->sources;
+
+	ks_identity_fill(&t, &from->ident);
+	ks_identity_fill(&t, &to->ident);
+	ks_identity_free(&to->ident);
+	to->ident = t;
+	to->sources = from->sources;
+	sb_init(&from->sources);
+	add_source(to, src.buf);
+	sb_release(&src);
+	for (size_t p = 0; p < ps->n; p++) {
+		if (ps->v[p].image == (int)i)
+			ps->v[p].image = (int)k;
+		if (ps->v[p].image > (int)i)
+			ps->v[p].image--;
+	}
+	ks_image_data_free(from);
+	memmove(&imgs[i], &imgs[i + 1], (*nimg - i - 1) * sizeof(*imgs));
+	(*nimg)--;
+}
+
+/*
+ * Kernels without BTF (built without CONFIG_DEBUG_INFO_BTF). One with DWARF (a -dbg
+ * vmlinux) gets its types from it. One without, given together with a debug vmlinux of
+ * its release, becomes part of that image. Any other waits for its types: it is
+ * recorded with its identity and config until its -dbg package is added.
+ */
+static void resolve_typeless(struct parts *ps, struct ks_image_data *imgs, size_t *nimg)
+{
+	for (size_t i = 0; i < *nimg; i++) {
+		struct ks_image_data *d = &imgs[i];
+		long k;
+
+		if (d->kernel.btf_size || d->types_from_dwarf)
+			continue;
+		if (d->kernel.is_elf && ks_dwarf_present(d->kernel.image.data, d->kernel.image.size)) {
+			d->types_from_dwarf = 1;
+			continue;
+		}
+		k = dwarf_sibling(imgs, *nimg, i, d->ident.release);
+		if (k < 0) {
+			d->waiting = 1;
+			continue;
+		}
+		fold_image(ps, imgs, nimg, i, (size_t)k);
+		i--;
+	}
 }
 
 static int find_image_by_release(struct ks_image_data *imgs, size_t n, const char *rel)
@@ -731,6 +863,8 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 	}
 	if (!ret && nimg == 0)
 		ret = ks_err(-EINVAL, "%s: no kernel or BTF among the inputs", n ? paths[0] : "(none)");
+	if (!ret)
+		resolve_typeless(&ps, imgs, &nimg);
 	if (!ret)
 		ret = join_parts(&ps, imgs, nimg);
 	for (size_t i = 0; i < nimg && !ret; i++)
