@@ -450,10 +450,8 @@ static int attach_config(struct ks_image_data *d, struct part *p)
 		return ks_err(-EINVAL, "%s: a second config for image of %s", p->origin,
 			      d->sources.buf);
 	ret = ks_config_parse(p->origin, text, strlen(text), &d->config);
-	if (!ret && d->waiting) { /* kept as given, until its types come */
-		d->config_text = text;
-		text = NULL;
-	}
+	if (!ret && d->waiting) /* kept as given, until its types come */
+		d->config_text = strdup(text);
 	if (!ret) {
 		struct ks_identity t = {0};
 
@@ -643,8 +641,11 @@ static int encode_types(struct ks_image_data *d, int progress)
 /* Identity and name, once every part has joined: derived, then the user's overrides. */
 static void finish_identity(struct ks_image_data *d, const struct ks_ingest_opts *o)
 {
-	if (!d->ident.arch && d->kernel.arch[0])
+	/* a release string that tells no arch leaves it empty: the ELF knows */
+	if ((!d->ident.arch || !*d->ident.arch) && d->kernel.arch[0]) {
+		free(d->ident.arch);
 		d->ident.arch = strdup(d->kernel.arch);
+	}
 	ks_identity_override(&d->ident, &o->override);
 	if (!d->ident.name || o->override.name == NULL)
 		ks_identity_make_name(&d->ident);

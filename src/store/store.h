@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ingest/identity.h"
 
@@ -43,6 +44,12 @@ struct ks_image_row {
 	int64_t modules;	 /* modules ingested with the image; -1: its modules were not */
 	int64_t modules_skipped; /* modules reported unreadable and left out */
 };
+
+/* Whether the image's BTF was encoded from its DWARF (a kernel built without BTF). */
+static inline int ks_image_types_from_dwarf(const struct ks_image_row *r)
+{
+	return r->btf_found_by && !strncmp(r->btf_found_by, "DWARF", 5);
+}
 
 /*
  * An image waiting for its types: a kernel without BTF added without its DWARF (Debian's
