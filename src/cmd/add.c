@@ -37,7 +37,10 @@ static const char add_usage[] =
 	"                  of images already in the dataset, matched by their BTF: their\n"
 	"                  functions get DWARF's inlining, duplicate and collision words.\n"
 	"                  A kernel given with DWARF (or with its -dbg package) gets them\n"
-	"                  without this option\n"
+	"                  without this option. A kernel without BTF (Debian's i386, armhf...)\n"
+	"                  gets its types from its DWARF, encoded by pahole; added without\n"
+	"                  it, it waits for its types (`ksurf list`) until its -dbg package\n"
+	"                  is added, matched by release\n"
 	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
