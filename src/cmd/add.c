@@ -83,29 +83,13 @@ static int adopt_waiting(struct ks_store *st, struct ks_image_data *d,
 			 const struct ks_ingest_opts *o)
 {
 	struct ks_waiting w;
-	struct strbuf src = STRBUF_INIT;
 	int ret;
 
 	if (!d->ident.release || (ret = ks_store_waiting_get(st, d->ident.release, &w)) <= 0)
 		return d->ident.release ? ret : 0;
-	ks_identity_override(&d->ident, &w.ident);
-	ks_identity_override(&d->ident, &o->override);
-	sb_init(&src);
-	sb_addf(&src, "%s, %s", w.source, d->sources.buf);
-	sb_release(&d->sources);
-	d->sources = src;
-	if (!d->config.n && w.config_text) {
-		ret = ks_config_parse(w.config_source, w.config_text, strlen(w.config_text), &d->config);
-		if (ret) {
-			ks_waiting_free(&w);
-			return ret;
-		}
-		free(d->config_source);
-		d->config_source = w.config_source;
-		w.config_source = NULL;
-	}
+	ret = ks_ingest_adopt(d, &w.ident, w.source, w.config_source, w.config_text, o);
 	ks_waiting_free(&w);
-	return 1;
+	return ret ? ret : 1;
 }
 
 static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx,

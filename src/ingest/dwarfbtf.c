@@ -156,20 +156,24 @@ static void job_close(struct ks_btf_job *job)
 	job->in_fd = job->out_fd = job->err_fd = -1;
 }
 
-int ks_dwarf_btf_start(const char *origin, const uint8_t *elf, size_t size,
-		       struct ks_btf_job *job)
+int ks_dwarf_btf_start(const char *origin, const uint8_t *elf, size_t size, struct ks_btf_job *job)
 {
 	char path[4096], out_arg[64], in_arg[32];
-	char *argv[] = {(char *)"pahole",	   (char *)"-J", (char *)"--btf_gen_floats",
-			(char *)"--lang_exclude=rust", out_arg,	     in_arg,
+	char *argv[] = {(char *)"pahole",
+			(char *)"-J",
+			(char *)"--btf_gen_floats",
+			(char *)"--lang_exclude=rust",
+			out_arg,
+			in_arg,
 			NULL};
 	int ret;
 
 	memset(job, 0, sizeof(*job));
 	job->in_fd = job->out_fd = job->err_fd = -1;
 	if (find_pahole(path, sizeof(path)))
-		return ks_err(-ENOENT, "%s: no BTF in this kernel, and no pahole to encode it from "
-				       "its DWARF (install dwarves, or set KSURF_PAHOLE)",
+		return ks_err(-ENOENT,
+			      "%s: no BTF in this kernel, and no pahole to encode it from "
+			      "its DWARF (install dwarves, or set KSURF_PAHOLE)",
 			      origin);
 	pahole_version(path, job->version, sizeof(job->version));
 	job->origin = strdup(origin);
@@ -230,7 +234,8 @@ static int take_btf(struct ks_btf_job *job, int big_endian, struct ks_bytes *out
 	struct btf *btf;
 	int ret = 0;
 
-	if (!data || size < 24 || !((data[0] == 0x9f && data[1] == 0xeb) || btf_is_big_endian(data))) {
+	if (!data || size < 24 ||
+	    !((data[0] == 0x9f && data[1] == 0xeb) || btf_is_big_endian(data))) {
 		free(data);
 		return ks_err(-EINVAL, "%s: pahole wrote no BTF (%zu bytes)", job->origin, size);
 	}
@@ -281,12 +286,14 @@ int ks_dwarf_btf_finish(struct ks_btf_job *job, int big_endian, struct ks_bytes 
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		first_line(job->err_fd, line, sizeof(line));
 		if (WIFSIGNALED(status))
-			ret = ks_err(-EINVAL, "%s: pahole could not encode BTF from the DWARF (killed "
-					      "by signal %d)%s%s",
+			ret = ks_err(-EINVAL,
+				     "%s: pahole could not encode BTF from the DWARF (killed "
+				     "by signal %d)%s%s",
 				     job->origin, WTERMSIG(status), line[0] ? ": " : "", line);
 		else
-			ret = ks_err(-EINVAL, "%s: pahole could not encode BTF from the DWARF (exit "
-					      "%d)%s%s",
+			ret = ks_err(-EINVAL,
+				     "%s: pahole could not encode BTF from the DWARF (exit "
+				     "%d)%s%s",
 				     job->origin, WEXITSTATUS(status), line[0] ? ": " : "", line);
 		goto out;
 	}

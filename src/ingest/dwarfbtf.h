@@ -17,11 +17,11 @@
  * from run to run, and the BTF's hash is the image's identity in the dataset.
  */
 struct ks_btf_job {
-	pid_t pid;	      /* 0 when no child runs */
-	int in_fd, out_fd;    /* memfds: the ELF given, the BTF written */
-	int err_fd;	      /* memfd: pahole's stderr */
+	pid_t pid;	   /* 0 when no child runs */
+	int in_fd, out_fd; /* memfds: the ELF given, the BTF written */
+	int err_fd;	   /* memfd: pahole's stderr */
 	char *origin;
-	char version[16];     /* "v1.24" */
+	char version[16]; /* "v1.24" */
 };
 
 /* Whether data (an ELF) carries DWARF (.debug_info, compressed or not). */
@@ -32,8 +32,7 @@ int ks_dwarf_present(const uint8_t *data, size_t size);
  * 0, or a negative errno with one line naming origin (-ENOENT: no pahole). The job must
  * then be finished or cancelled.
  */
-int ks_dwarf_btf_start(const char *origin, const uint8_t *elf, size_t size,
-		       struct ks_btf_job *job);
+int ks_dwarf_btf_start(const char *origin, const uint8_t *elf, size_t size, struct ks_btf_job *job);
 
 /*
  * Wait for pahole and take its BTF into *btf, in the byte order of the kernel

@@ -7,8 +7,8 @@
 #include "ingest/ingest.h"
 
 #include <archive.h>
-#include <assert.h>
 #include <archive_entry.h>
+#include <assert.h>
 #include <bpf/btf.h>
 #include <errno.h>
 #include <dirent.h>
@@ -21,27 +21,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "ingest/dwarfbtf.h"
+#include "ingest/ingest_int.h"
 #include "ingest/pkg.h"
 #include "util/clock.h"
 #include "util/err.h"
 
 #define KS_MAX_INPUT (2ULL << 30)
-
-struct part {
-	enum ks_part_role role;
-	char *origin;  /* what messages name: "x.deb: usr/lib/modules/.../vmlinuz" */
-	const char *input; /* the path as given */
-	char *release;
-	struct ks_bytes bytes;
-	struct ks_identity pkg; /* from the package's control data, if any */
-	int image;		/* index of the image it joined, -1 before */
-};
-
-struct parts {
-	struct part *v;
-	size_t n;
-};
 
 static struct part *part_new(struct parts *ps, const char *input, const char *origin)
 {
@@ -301,7 +286,7 @@ void ks_image_data_free(struct ks_image_data *d)
 	free(d->config_text);
 }
 
-static void add_source(struct ks_image_data *d, const char *input)
+void ks_ingest_add_source(struct ks_image_data *d, const char *input)
 {
 	const char *p = d->sources.buf;
 	size_t n = strlen(input);
@@ -337,7 +322,7 @@ static int open_kernel(struct part *p, struct ks_image_data *d)
 	if (!p->release && !strcmp(p->input, "/sys/kernel/btf/vmlinux"))
 		p->release = running_release();
 	sb_init(&d->sources);
-	add_source(d, p->input);
+	ks_ingest_add_source(d, p->input);
 	return 0;
 }
 
@@ -525,7 +510,7 @@ static void attach_module(struct ks_image_data *d, struct part *p)
 {
 	struct ks_kmod *m;
 
-	add_source(d, is_sysfs_module(p->input) ? "/sys/kernel/btf/<modules>" : p->input);
+	ks_ingest_add_source(d, is_sysfs_module(p->input) ? "/sys/kernel/btf/<modules>" : p->input);
 	d->modules_given = 1;
 	d->mods = realloc(d->mods, (d->nmods + 1) * sizeof(*d->mods));
 	if (!d->mods)
@@ -589,7 +574,7 @@ static int read_modules(struct ks_image_data *d, int progress)
  * The function facts of a kernel ELF with debug info (a -dbg vmlinux). Debug info that
  * is there but broken fails the image: its statuses would be wrong.
  */
-static int read_dwarf(struct ks_image_data *d, int progress)
+int ks_ingest_read_dwarf(struct ks_image_data *d, int progress)
 {
 	int ret;
 
@@ -605,36 +590,6 @@ static int read_dwarf(struct ks_image_data *d, int progress)
 	if (ret)
 		return ret;
 	d->dwarf_source = strdup(d->sources.buf);
-	return 0;
-}
-
-/*
- * The types of a kernel without BTF, from its DWARF: pahole encodes them in a child
- * process while ksurf's own walk of the same DWARF runs here.
- */
-static int encode_types(struct ks_image_data *d, int progress)
-{
-	struct ks_btf_job job;
-	int ret;
-
-	if (progress)
-		fprintf(stderr, "  no BTF in %s: encoding it from the DWARF with pahole...\n",
-			d->sources.buf);
-	ret = ks_dwarf_btf_start(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &job);
-	ks_phase("DWARF: hand the ELF to pahole");
-	if (ret)
-		return ret;
-	if ((ret = read_dwarf(d, progress))) {
-		ks_dwarf_btf_cancel(&job);
-		return ret;
-	}
-	ret = ks_dwarf_btf_finish(&job, d->kernel.big_endian, &d->btf_own, d->kernel.btf_found_by,
-				  sizeof(d->kernel.btf_found_by));
-	ks_phase("DWARF: wait for pahole's BTF");
-	if (ret)
-		return ret;
-	d->btf = d->btf_own.data;
-	d->btf_size = d->btf_own.size;
 	return 0;
 }
 
@@ -679,12 +634,12 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 	if (d->waiting)
 		return finish_waiting(d, o);
 	if (d->types_from_dwarf) {
-		if ((ret = encode_types(d, o->progress)))
+		if ((ret = ks_ingest_encode_types(d, o->progress)))
 			return ret;
 	} else {
 		d->btf = d->kernel.image.data + d->kernel.btf_off;
 		d->btf_size = d->kernel.btf_size;
-		if ((ret = read_dwarf(d, o->progress)))
+		if ((ret = ks_ingest_read_dwarf(d, o->progress)))
 			return ret;
 	}
 	btf = btf__new(d->btf, d->btf_size);
@@ -699,73 +654,6 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 		return ret;
 	finish_identity(d, o);
 	return 0;
-}
-
-/* The debug vmlinux (no BTF, DWARF) of release rel among imgs other than skip, or -1. */
-static long dwarf_sibling(const struct ks_image_data *imgs, size_t n, size_t skip, const char *rel)
-{
-	for (size_t j = 0; j < n && rel; j++)
-		if (j != skip && !imgs[j].kernel.btf_size && imgs[j].kernel.is_elf &&
-		    imgs[j].ident.release && !strcmp(imgs[j].ident.release, rel) &&
-		    ks_dwarf_present(imgs[j].kernel.image.data, imgs[j].kernel.image.size))
-			return (long)j;
-	return -1;
-}
-
-/* Image i (a kernel without BTF) becomes part of image k (its debug vmlinux): i's
- * package names the image and comes first among its inputs. */
-static void fold_image(struct parts *ps, struct ks_image_data *imgs, size_t *nimg, size_t i,
-		       size_t k)
-{
-	struct ks_image_data *from = &imgs[i], *to = &imgs[k];
-	struct ks_identity t = {0};
-	struct strbuf src = to->sources;
-
-	ks_identity_fill(&t, &from->ident);
-	ks_identity_fill(&t, &to->ident);
-	ks_identity_free(&to->ident);
-	to->ident = t;
-	to->sources = from->sources;
-	sb_init(&from->sources);
-	add_source(to, src.buf);
-	sb_release(&src);
-	for (size_t p = 0; p < ps->n; p++) {
-		if (ps->v[p].image == (int)i)
-			ps->v[p].image = (int)k;
-		if (ps->v[p].image > (int)i)
-			ps->v[p].image--;
-	}
-	ks_image_data_free(from);
-	memmove(&imgs[i], &imgs[i + 1], (*nimg - i - 1) * sizeof(*imgs));
-	(*nimg)--;
-}
-
-/*
- * Kernels without BTF (built without CONFIG_DEBUG_INFO_BTF). One with DWARF (a -dbg
- * vmlinux) gets its types from it. One without, given together with a debug vmlinux of
- * its release, becomes part of that image. Any other waits for its types: it is
- * recorded with its identity and config until its -dbg package is added.
- */
-static void resolve_typeless(struct parts *ps, struct ks_image_data *imgs, size_t *nimg)
-{
-	for (size_t i = 0; i < *nimg; i++) {
-		struct ks_image_data *d = &imgs[i];
-		long k;
-
-		if (d->kernel.btf_size || d->types_from_dwarf)
-			continue;
-		if (d->kernel.is_elf && ks_dwarf_present(d->kernel.image.data, d->kernel.image.size)) {
-			d->types_from_dwarf = 1;
-			continue;
-		}
-		k = dwarf_sibling(imgs, *nimg, i, d->ident.release);
-		if (k < 0) {
-			d->waiting = 1;
-			continue;
-		}
-		fold_image(ps, imgs, nimg, i, (size_t)k);
-		i--;
-	}
 }
 
 static int find_image_by_release(struct ks_image_data *imgs, size_t n, const char *rel)
@@ -802,7 +690,7 @@ static int join_parts(struct parts *ps, struct ks_image_data *imgs, size_t nimg)
 			attach_module(&imgs[k], p);
 			continue;
 		}
-		add_source(&imgs[k], p->input);
+		ks_ingest_add_source(&imgs[k], p->input);
 		int ret = p->role == KS_PART_CONFIG ? attach_config(&imgs[k], p)
 			  : p->role == KS_PART_SYSMAP ? attach_sysmap(&imgs[k], p)
 						      : ks_err(-EINVAL, "%s: a second kernel for the "
@@ -865,7 +753,7 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 	if (!ret && nimg == 0)
 		ret = ks_err(-EINVAL, "%s: no kernel or BTF among the inputs", n ? paths[0] : "(none)");
 	if (!ret)
-		resolve_typeless(&ps, imgs, &nimg);
+		ks_ingest_resolve_typeless(&ps, imgs, &nimg);
 	if (!ret)
 		ret = join_parts(&ps, imgs, nimg);
 	for (size_t i = 0; i < nimg && !ret; i++)

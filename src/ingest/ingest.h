@@ -65,6 +65,16 @@ struct ks_ingest_opts {
 int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts *o,
 		      struct ks_image_data **out, size_t *nout);
 
+/*
+ * A kernel without BTF recorded earlier as waiting for its types (ident, its inputs
+ * `source`, its config text or NULL) becomes this image d (types from DWARF): d takes
+ * its identity and name (then o's overrides), its inputs first among d's, and its config
+ * when d has none. 0, or a negative errno when the config does not parse.
+ */
+int ks_ingest_adopt(struct ks_image_data *d, const struct ks_identity *ident, const char *source,
+		    const char *config_source, const char *config_text,
+		    const struct ks_ingest_opts *o);
+
 /* The running kernel's inputs: /sys/kernel/btf/vmlinux, /proc/kallsyms when its
  * addresses are visible, /proc/config.gz or /boot/config-$(uname -r), and the split BTF
  * of each loaded module in /sys/kernel/btf/. */

@@ -14,8 +14,8 @@
 #include "ingest/config.h"
 #include "util/err.h"
 
-#define WAITING_COLS                                                                       \
-	"release, name, version, revision, flavor, arch, distro, source, packing, banner,"    \
+#define WAITING_COLS                                                                               \
+	"release, name, version, revision, flavor, arch, distro, source, packing, banner,"         \
 	" config_source, config, added_at"
 
 void ks_waiting_free(struct ks_waiting *w)
@@ -54,8 +54,8 @@ static int has_table(struct ks_store *st)
 	sqlite3_stmt *s;
 	int has;
 
-	if (ks_db_prepare(st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'waiting'",
-			  &s))
+	if (ks_db_prepare(
+		st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'waiting'", &s))
 		return -EIO;
 	has = sqlite3_step(s) == SQLITE_ROW;
 	sqlite3_finalize(s);
@@ -111,8 +111,9 @@ static int dwarf_image(struct ks_store *st, const char *rel, int64_t *id, int *h
 	sqlite3_stmt *s;
 	int ret, found = 0;
 
-	if ((ret = ks_db_prepare(st, "SELECT id, config_source IS NOT NULL FROM image"
-				     " WHERE release = ? AND btf_found_by LIKE 'DWARF%'",
+	if ((ret = ks_db_prepare(st,
+				 "SELECT id, config_source IS NOT NULL FROM image"
+				 " WHERE release = ? AND btf_found_by LIKE 'DWARF%'",
 				 &s)))
 		return ret;
 	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
@@ -140,17 +141,18 @@ static int name_taken(struct ks_store *st, const char *name)
 
 static int insert_waiting(struct ks_store *st, const struct ks_waiting *w)
 {
-	const char *v[] = {w->ident.release, w->ident.name,    w->ident.version,   w->ident.revision,
-			   w->ident.flavor,  w->ident.arch,    w->ident.distro,    w->source,
-			   w->packing,	     w->banner,	       w->config_source,   w->config_text};
+	const char *v[] = {w->ident.release, w->ident.name, w->ident.version, w->ident.revision,
+			   w->ident.flavor,  w->ident.arch, w->ident.distro,  w->source,
+			   w->packing,	     w->banner,	    w->config_source, w->config_text};
 	char now[32];
 	time_t t = time(NULL);
 	sqlite3_stmt *s;
 	int ret;
 
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	if ((ret = ks_db_prepare(st, "INSERT OR REPLACE INTO waiting(" WAITING_COLS ")"
-				     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	if ((ret = ks_db_prepare(st,
+				 "INSERT OR REPLACE INTO waiting(" WAITING_COLS ")"
+				 " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				 &s)))
 		return ret;
 	for (int i = 0; i < (int)(sizeof(v) / sizeof(v[0])); i++)
@@ -175,8 +177,9 @@ int ks_store_waiting_put(struct ks_store *st, const struct ks_waiting *w,
 		ret = 1;
 		if (!has_config && config && config->n) {
 			if ((ret = ks_db_insert_config(st, id, config)) ||
-			    (ret = ks_db_note_part(st, id, "UPDATE image SET config_source = ?, nconfig = ?"
-							   " WHERE id = ?",
+			    (ret = ks_db_note_part(st, id,
+						   "UPDATE image SET config_source = ?, nconfig = ?"
+						   " WHERE id = ?",
 						   w->config_source, config->n)))
 				goto fail;
 			ret = 2;
@@ -186,8 +189,9 @@ int ks_store_waiting_put(struct ks_store *st, const struct ks_waiting *w,
 	if (ret < 0 || (ret = name_taken(st, w->ident.name)) < 0)
 		goto fail;
 	if (ret) {
-		ret = ks_err(-EEXIST, "%s: an image named %s is already in the dataset; choose "
-				      "another name with --name",
+		ret = ks_err(-EEXIST,
+			     "%s: an image named %s is already in the dataset; choose "
+			     "another name with --name",
 			     w->source, w->ident.name);
 		goto fail;
 	}
