@@ -102,9 +102,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	double t0 = ks_now();
 	struct btf *btf;
 	int64_t id;
-	int ret;
-
-	int adopted = 0;
+	int ret, adopted = 0;
 
 	if (o->debug_file && !d->dwarf_source)
 		return ks_err(-ENODATA, "%s: no DWARF debug info (a -dbg package or a vmlinux "
@@ -167,7 +165,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
-	if (ret == -ENOENT && d->types_from_dwarf)
+	if (ret == -ENOENT && o->debug_file && d->types_from_dwarf)
 		ks_err(ret, "%s: no image in the dataset waits for the types of release %s, nor has "
 			    "them: add its kernel package first, give both together, or add the "
 			    "-dbg package without --debug-file",
