@@ -160,7 +160,30 @@ if [ -n "$DBG" ]; then
 	REPS=$REPS_SAVED
 fi
 
-# 8. The whole site for six images (SPEC §8: ≤ 10 s): Regular amd64 5.10 → 7.2 and the 7.2
+# 8. A kernel without BTF: its types encoded from its -dbg package's DWARF by pahole (in a
+# child, beside ksurf's own walk), found in $KSURF_DEBUG_DEBS or below it (fetch's cache);
+# pahole's single-threaded encoding of the same vmlinux as the peer.
+NDBG=$(find "${KSURF_DEBUG_DEBS:-$PWD/../cache-dbg}" -maxdepth 3 -name 'linux-image-*-dbg_*.deb' 2>/dev/null |
+	grep -E '_(i386|armhf|armel|mips64el|mipsel|loong64)\.deb$' | sort | head -1 || true)
+if [ -n "$NDBG" ]; then
+	REPS_SAVED=$REPS
+	REPS=${DWARF_REPS:-3}
+	measure bash -c "rm -f $W/n.db*; '$KSURF' -q --db $W/n.db add '$NDBG'"
+	row "no BTF: types from DWARF, add -dbg .deb" "$(basename "$NDBG")" "target ≤ 20 s, ≤ 4 GiB (peak RSS: ksurf or its pahole child)"
+	rm -f "$W"/n.db*
+	KSURF_TIMING=1 "$KSURF" -q --db "$W/n.db" add "$NDBG" 2>&1 >/dev/null |
+		grep -E 'read inputs \(|open kernel|DWARF|surface  |store \(one|checkpoint' | sed 's/^/    /'
+	{ dpkg-deb --fsys-tarfile "$NDBG" 2>/dev/null || true; } |
+		{ tar -xO --occurrence=1 --wildcards './usr/lib/debug/boot/vmlinux-*' || true; } >"$W/vmlinux"
+	measure bash -c "rm -f $W/n.db*; '$KSURF' -q --db $W/n.db add $W/vmlinux --name x"
+	row "no BTF: add the extracted vmlinux" "same vmlinux ($(($(stat -c %s "$W/vmlinux") >> 20)) MiB)" "no decompression"
+	measure pahole -J --btf_gen_floats --lang_exclude=rust --btf_encode_detached="$W/p.btf" "$W/vmlinux"
+	row "peer: pahole -J (one thread, as ksurf runs it)" "same vmlinux" "the encoder alone"
+	rm -f "$W/vmlinux" "$W"/n.db*
+	REPS=$REPS_SAVED
+fi
+
+# 9. The whole site for six images (SPEC §8: ≤ 10 s): Regular amd64 5.10 → 7.2 and the 7.2
 # cloud and rt flavors. Written fresh to disk (the machine's file system decides much of
 # it: creating this many files costs what it costs), to tmpfs when there is one, then
 # re-run over the unchanged site (every page rendered, none written).

@@ -37,28 +37,82 @@ static const char add_usage[] =
 	"                  of images already in the dataset, matched by their BTF: their\n"
 	"                  functions get DWARF's inlining, duplicate and collision words.\n"
 	"                  A kernel given with DWARF (or with its -dbg package) gets them\n"
-	"                  without this option\n"
+	"                  without this option. A kernel without BTF (Debian's i386, armhf...)\n"
+	"                  gets its types from its DWARF, encoded by pahole; added without\n"
+	"                  it, it waits for its types (`ksurf list`) until its -dbg package\n"
+	"                  is added, matched by release\n"
 	"  --name N        display name (default <version>-<revision>-<flavor>-<arch>)\n"
 	"  --version V, --revision R, --flavor F, --arch A, --distro D\n"
 	"                  override what the inputs say about the image's identity\n";
 
+/* A kernel without BTF and without DWARF: recorded as waiting for its types. */
+static int record_waiting(struct ks_store *st, struct ks_image_data *d)
+{
+	struct ks_waiting w = {0};
+	int ret;
+
+	if (!d->ident.release)
+		return ks_err(-EINVAL, "%s: no BTF in this kernel (built without "
+				       "CONFIG_DEBUG_INFO_BTF) and no release string to match its "
+				       "-dbg package by: give both together",
+			      d->sources.buf);
+	w.ident = d->ident; /* borrowed, as the strings below */
+	w.source = d->sources.buf;
+	w.packing = d->kernel.packing;
+	w.banner = d->kernel.banner;
+	w.config_source = d->config_source;
+	w.config_text = d->config_text;
+	ret = ks_store_waiting_put(st, &w, &d->config);
+	if (ret == 0)
+		printf("%s: no BTF in this kernel (built without CONFIG_DEBUG_INFO_BTF): waiting for "
+		       "its types; add its -dbg package (linux-image-%s-dbg) with `ksurf add "
+		       "--debug-file`\n",
+		       d->ident.name, d->ident.release);
+	else if (ret > 0)
+		printf("%s: already in the dataset (types from DWARF)%s\n", d->ident.name,
+		       ret == 2 ? "; the config it lacked was added" : "");
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Types from DWARF for a kernel recorded as waiting for them: the image takes the
+ * waiting record's name and identity (with today's overrides), its inputs and config.
+ * 1 when one was waiting, 0 when none, or a negative errno.
+ */
+static int adopt_waiting(struct ks_store *st, struct ks_image_data *d,
+			 const struct ks_ingest_opts *o)
+{
+	struct ks_waiting w;
+	int ret;
+
+	if (!d->ident.release || (ret = ks_store_waiting_get(st, d->ident.release, &w)) <= 0)
+		return d->ident.release ? ret : 0;
+	ret = ks_ingest_adopt(d, &w.ident, w.source, w.config_source, w.config_text, o);
+	ks_waiting_free(&w);
+	return ret ? ret : 1;
+}
+
 static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ctx *ctx,
 		      const struct ks_ingest_opts *o)
 {
-	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
+	const uint8_t *blob = d->btf;
 	struct ks_surface surf = {0};
 	struct ks_image_new img = {0};
 	struct ks_module_stats ms = {0};
 	double t0 = ks_now();
 	struct btf *btf;
 	int64_t id;
-	int ret;
+	int ret, adopted = 0;
 
 	if (o->debug_file && !d->dwarf_source)
 		return ks_err(-ENODATA, "%s: no DWARF debug info (a -dbg package or a vmlinux "
 					"with debug info was expected)",
 			      d->sources.buf);
-	btf = btf__new(blob, d->kernel.btf_size);
+	if (d->waiting)
+		return record_waiting(st, d);
+	if (d->types_from_dwarf && (adopted = adopt_waiting(st, d, o)) < 0)
+		return adopted;
+	btf = btf__new(blob, d->btf_size);
 	if (!btf)
 		return ks_err(-EINVAL, "%s: BTF rejected by libbpf", d->sources.buf);
 	if (ctx->progress)
@@ -89,7 +143,7 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.source = d->sources.buf;
 	img.content_hash = d->content_hash;
 	img.btf = blob;
-	img.btf_size = d->kernel.btf_size;
+	img.btf_size = d->btf_size;
 	img.btf_endian = d->kernel.big_endian ? "big" : "little";
 	img.btf_types = d->btf_types;
 	img.packing = d->kernel.packing;
@@ -106,25 +160,33 @@ static int ingest_one(struct ks_store *st, struct ks_image_data *d, struct ks_ct
 	img.modules_skipped = d->mods_skipped + ms.skipped;
 	img.dwarf_source = d->dwarf_source;
 	img.must_exist = o->debug_file;
+	img.waiting_release = adopted ? d->ident.release : NULL;
 	if (ctx->progress)
 		fprintf(stderr, "  writing %s to %s...\n", d->ident.name, ks_store_path(st));
 	ret = ks_store_add_image(st, &img, &id);
 	ks_phase("store (one transaction)");
+	if (ret == -ENOENT && o->debug_file && d->types_from_dwarf)
+		ks_err(ret, "%s: no image in the dataset waits for the types of release %s, nor has "
+			    "them: add its kernel package first, give both together, or add the "
+			    "-dbg package without --debug-file",
+		       d->sources.buf, d->ident.release ? d->ident.release : "(unknown)");
 	if (ret == 1 || ret == 2 || ret == 3)
 		printf("%s: already in the dataset (same BTF)%s\n", d->ident.name,
 		       ret == 2   ? "; the symbols, config or modules it lacked were added"
 		       : ret == 3 ? "; its functions now carry what the DWARF says"
 				  : "");
 	else if (ret == 0 && d->modules_given)
-		printf("added %s: %u BTF types, %zu items (%zu from %zu modules%s), %zu symbols "
+		printf("added %s: %u BTF types%s%s, %zu items (%zu from %zu modules%s), %zu symbols "
 		       "(%s), %zu config entries (%.2f s)\n",
-		       d->ident.name, d->btf_types, surf.n, ms.items, ms.modules,
+		       d->ident.name, d->btf_types, d->types_from_dwarf ? " from " : "",
+		       d->types_from_dwarf ? d->kernel.btf_found_by : "", surf.n, ms.items, ms.modules,
 		       img.modules_skipped ? ", some skipped" : "", d->syms.n,
 		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
 	else if (ret == 0)
-		printf("added %s: %u BTF types, %zu items, %zu symbols (%s), %zu config entries "
+		printf("added %s: %u BTF types%s%s, %zu items, %zu symbols (%s), %zu config entries "
 		       "(%.2f s)\n",
-		       d->ident.name, d->btf_types, surf.n, d->syms.n,
+		       d->ident.name, d->btf_types, d->types_from_dwarf ? " from " : "",
+		       d->types_from_dwarf ? d->kernel.btf_found_by : "", surf.n, d->syms.n,
 		       d->syms.n ? d->syms.source : "none", d->config.n, ks_now() - t0);
 	if (d->dwarf_source && ret >= 0 && ret != 1 && ret != 2) {
 		char ver[32];

@@ -8,6 +8,7 @@
  * abbreviations and line table are libdw's business.
  */
 #include "ingest/dwarf.h"
+#include "ingest/dwarfbtf.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -495,6 +496,19 @@ static bool has_debug_info(Elf *elf)
 			return sh.sh_type != SHT_NOBITS && sh.sh_size > 0;
 	}
 	return false;
+}
+
+int ks_dwarf_present(const uint8_t *data, size_t size)
+{
+	Elf *elf;
+	int has;
+
+	elf_version(EV_CURRENT);
+	elf = elf_memory((char *)data, size);
+	has = elf && elf_kind(elf) == ELF_K_ELF && has_debug_info(elf);
+	if (elf)
+		elf_end(elf);
+	return has;
 }
 
 static int reader_open(struct reader *r, struct units *u)

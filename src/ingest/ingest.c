@@ -8,6 +8,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <assert.h>
 #include <bpf/btf.h>
 #include <errno.h>
 #include <dirent.h>
@@ -20,26 +21,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "ingest/ingest_int.h"
 #include "ingest/pkg.h"
 #include "util/clock.h"
 #include "util/err.h"
 
 #define KS_MAX_INPUT (2ULL << 30)
-
-struct part {
-	enum ks_part_role role;
-	char *origin;  /* what messages name: "x.deb: usr/lib/modules/.../vmlinuz" */
-	const char *input; /* the path as given */
-	char *release;
-	struct ks_bytes bytes;
-	struct ks_identity pkg; /* from the package's control data, if any */
-	int image;		/* index of the image it joined, -1 before */
-};
-
-struct parts {
-	struct part *v;
-	size_t n;
-};
 
 static struct part *part_new(struct parts *ps, const char *input, const char *origin)
 {
@@ -295,9 +282,11 @@ void ks_image_data_free(struct ks_image_data *d)
 	free(d->mods);
 	ks_dwarf_free(&d->dwarf);
 	free(d->dwarf_source);
+	ks_bytes_free(&d->btf_own);
+	free(d->config_text);
 }
 
-static void add_source(struct ks_image_data *d, const char *input)
+void ks_ingest_add_source(struct ks_image_data *d, const char *input)
 {
 	const char *p = d->sources.buf;
 	size_t n = strlen(input);
@@ -320,24 +309,20 @@ static char *running_release(void)
 	return uname(&u) ? NULL : strdup(u.release);
 }
 
-/* Open the kernel part of a new image. */
+/* Open the kernel part of a new image. One without BTF is resolved later
+ * (resolve_typeless). */
 static int open_kernel(struct part *p, struct ks_image_data *d)
 {
 	int ret = ks_kernel_open_own(p->origin, &p->bytes, 1, &d->kernel);
 
 	if (ret)
 		return ret;
-	if (!d->kernel.btf_size)
-		return ks_err(-ENODATA,
-			      "%s: no BTF in this kernel (built without CONFIG_DEBUG_INFO_BTF); its "
-			      "types would have to come from DWARF in the -dbg package",
-			      p->origin);
 	if (!p->release && d->kernel.release)
 		p->release = strdup(d->kernel.release);
 	if (!p->release && !strcmp(p->input, "/sys/kernel/btf/vmlinux"))
 		p->release = running_release();
 	sb_init(&d->sources);
-	add_source(d, p->input);
+	ks_ingest_add_source(d, p->input);
 	return 0;
 }
 
@@ -450,6 +435,8 @@ static int attach_config(struct ks_image_data *d, struct part *p)
 		return ks_err(-EINVAL, "%s: a second config for image of %s", p->origin,
 			      d->sources.buf);
 	ret = ks_config_parse(p->origin, text, strlen(text), &d->config);
+	if (!ret && d->waiting) /* kept as given, until its types come */
+		d->config_text = strdup(text);
 	if (!ret) {
 		struct ks_identity t = {0};
 
@@ -523,7 +510,7 @@ static void attach_module(struct ks_image_data *d, struct part *p)
 {
 	struct ks_kmod *m;
 
-	add_source(d, is_sysfs_module(p->input) ? "/sys/kernel/btf/<modules>" : p->input);
+	ks_ingest_add_source(d, is_sysfs_module(p->input) ? "/sys/kernel/btf/<modules>" : p->input);
 	d->modules_given = 1;
 	d->mods = realloc(d->mods, (d->nmods + 1) * sizeof(*d->mods));
 	if (!d->mods)
@@ -587,7 +574,7 @@ static int read_modules(struct ks_image_data *d, int progress)
  * The function facts of a kernel ELF with debug info (a -dbg vmlinux). Debug info that
  * is there but broken fails the image: its statuses would be wrong.
  */
-static int read_dwarf(struct ks_image_data *d, int progress)
+int ks_ingest_read_dwarf(struct ks_image_data *d, int progress)
 {
 	int ret;
 
@@ -595,6 +582,7 @@ static int read_dwarf(struct ks_image_data *d, int progress)
 		return 0;
 	if (progress)
 		fprintf(stderr, "  reading DWARF of %s...\n", d->sources.buf);
+	assert(!d->dwarf_source);
 	ret = ks_dwarf_read(d->sources.buf, d->kernel.image.data, d->kernel.image.size, &d->dwarf);
 	ks_phase("DWARF: read and walk");
 	if (ret == -ENODATA)
@@ -605,26 +593,14 @@ static int read_dwarf(struct ks_image_data *d, int progress)
 	return 0;
 }
 
-static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+/* Identity and name, once every part has joined: derived, then the user's overrides. */
+static void finish_identity(struct ks_image_data *d, const struct ks_ingest_opts *o)
 {
-	struct btf *btf;
-	int ret;
-	const uint8_t *blob = d->kernel.image.data + d->kernel.btf_off;
-
-	btf = btf__new(blob, d->kernel.btf_size);
-	if (!btf)
-		return ks_err(-errno ? -errno : -EINVAL, "%s: BTF rejected by libbpf: %s",
-			      d->sources.buf, strerror(errno));
-	d->btf_types = btf__type_cnt(btf) - 1;
-	btf__free(btf);
-	hash_hex(blob, d->kernel.btf_size, d->content_hash);
-	if ((ret = read_dwarf(d, o->progress)))
-		return ret;
-	choose_symbols(d, o->progress);
-	if ((ret = read_modules(d, o->progress)))
-		return ret;
-	if (!d->ident.arch && d->kernel.arch[0])
+	/* a release string that tells no arch leaves it empty: the ELF knows */
+	if ((!d->ident.arch || !*d->ident.arch) && d->kernel.arch[0]) {
+		free(d->ident.arch);
 		d->ident.arch = strdup(d->kernel.arch);
+	}
 	ks_identity_override(&d->ident, &o->override);
 	if (!d->ident.name || o->override.name == NULL)
 		ks_identity_make_name(&d->ident);
@@ -632,6 +608,51 @@ static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
 		free(d->ident.name);
 		d->ident.name = strdup(o->override.name);
 	}
+}
+
+/* An image waiting for its types keeps its identity, inputs and config only: its
+ * symbols and modules are read again with the -dbg package that completes it. */
+static int finish_waiting(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
+	if (d->nmods)
+		ks_warn("%s: its %zu modules are left aside until the kernel's types come from "
+			"its -dbg package",
+			d->sources.buf, d->nmods);
+	for (size_t i = 0; i < d->nmods; i++)
+		ks_kmod_free(&d->mods[i]);
+	d->nmods = 0;
+	d->modules_given = 0;
+	finish_identity(d, o);
+	return 0;
+}
+
+static int finish_image(struct ks_image_data *d, const struct ks_ingest_opts *o)
+{
+	struct btf *btf;
+	int ret;
+
+	if (d->waiting)
+		return finish_waiting(d, o);
+	if (d->types_from_dwarf) {
+		if ((ret = ks_ingest_encode_types(d, o->progress)))
+			return ret;
+	} else {
+		d->btf = d->kernel.image.data + d->kernel.btf_off;
+		d->btf_size = d->kernel.btf_size;
+		if ((ret = ks_ingest_read_dwarf(d, o->progress)))
+			return ret;
+	}
+	btf = btf__new(d->btf, d->btf_size);
+	if (!btf)
+		return ks_err(-errno ? -errno : -EINVAL, "%s: BTF rejected by libbpf: %s",
+			      d->sources.buf, strerror(errno));
+	d->btf_types = btf__type_cnt(btf) - 1;
+	btf__free(btf);
+	hash_hex(d->btf, d->btf_size, d->content_hash);
+	choose_symbols(d, o->progress);
+	if ((ret = read_modules(d, o->progress)))
+		return ret;
+	finish_identity(d, o);
 	return 0;
 }
 
@@ -669,7 +690,7 @@ static int join_parts(struct parts *ps, struct ks_image_data *imgs, size_t nimg)
 			attach_module(&imgs[k], p);
 			continue;
 		}
-		add_source(&imgs[k], p->input);
+		ks_ingest_add_source(&imgs[k], p->input);
 		int ret = p->role == KS_PART_CONFIG ? attach_config(&imgs[k], p)
 			  : p->role == KS_PART_SYSMAP ? attach_sysmap(&imgs[k], p)
 						      : ks_err(-EINVAL, "%s: a second kernel for the "
@@ -731,6 +752,8 @@ int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts 
 	}
 	if (!ret && nimg == 0)
 		ret = ks_err(-EINVAL, "%s: no kernel or BTF among the inputs", n ? paths[0] : "(none)");
+	if (!ret)
+		ks_ingest_resolve_typeless(&ps, imgs, &nimg);
 	if (!ret)
 		ret = join_parts(&ps, imgs, nimg);
 	for (size_t i = 0; i < nimg && !ret; i++)

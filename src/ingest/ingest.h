@@ -32,6 +32,13 @@ struct ks_image_data {
 	size_t mods_skipped;	 /* modules reported and left out */
 	struct ks_dwarf dwarf;	 /* function facts, when the kernel is an ELF with DWARF */
 	char *dwarf_source;	 /* the input the DWARF came from, or NULL when none */
+	const uint8_t *btf;	 /* the image's BTF: the kernel's own (in kernel.image), or
+				    btf_own; NULL for an image waiting for its types */
+	size_t btf_size;
+	struct ks_bytes btf_own; /* BTF encoded from the DWARF (types_from_dwarf) */
+	int types_from_dwarf;	 /* the kernel has no BTF: its types come from its DWARF */
+	int waiting;		 /* no BTF and no DWARF: the image waits for its -dbg package */
+	char *config_text;	 /* a waiting image's config, as given */
 };
 
 void ks_image_data_free(struct ks_image_data *d);
@@ -48,13 +55,25 @@ struct ks_ingest_opts {
  * raw BTF (plain or compressed, or inside a tar), System.map, config, kernel modules
  * (.ko[.xz|.zst|.gz] files, directories holding them, /sys/kernel/btf/<module>; read
  * on every core, a module that cannot be read is reported and skipped, one built for
- * another release refuses the image). Parts of one
+ * another release refuses the image). A kernel without BTF gets its types from its
+ * DWARF (a -dbg vmlinux, or one given with it: dwarfbtf.h); without either it becomes
+ * an image waiting for them (`waiting`: no BTF, no symbols, no modules). Parts of one
  * image are joined by their release string, or, when they carry none, by being given
  * together with exactly one kernel. Returns 0 and an array of images, or a negative
  * errno with one line naming the input and what is wrong; nothing is returned half.
  */
 int ks_ingest_collect(char *const *paths, size_t n, const struct ks_ingest_opts *o,
 		      struct ks_image_data **out, size_t *nout);
+
+/*
+ * A kernel without BTF recorded earlier as waiting for its types (ident, its inputs
+ * `source`, its config text or NULL) becomes this image d (types from DWARF): d takes
+ * its identity and name (then o's overrides), its inputs first among d's, and its config
+ * when d has none. 0, or a negative errno when the config does not parse.
+ */
+int ks_ingest_adopt(struct ks_image_data *d, const struct ks_identity *ident, const char *source,
+		    const char *config_source, const char *config_text,
+		    const struct ks_ingest_opts *o);
 
 /* The running kernel's inputs: /sys/kernel/btf/vmlinux, /proc/kallsyms when its
  * addresses are visible, /proc/config.gz or /boot/config-$(uname -r), and the split BTF

@@ -36,6 +36,8 @@ static int images_json(FILE *out, const struct ks_image_list *imgs, const struct
 		json_object_set_new(o, "btf_bytes", json_integer(r->btf_size));
 		json_object_set_new(o, "btf_endian", jstr(r->btf_endian));
 		json_object_set_new(o, "btf_found_by", jstr(r->btf_found_by));
+		json_object_set_new(o, "types_from",
+				    json_string(ks_image_types_from_dwarf(r) ? "dwarf" : "btf"));
 		json_object_set_new(o, "packing", jstr(r->packing));
 		json_object_set_new(o, "symbols", json_integer(r->nsyms));
 		json_object_set_new(o, "symbol_source", jstr(r->sym_source));
@@ -51,6 +53,23 @@ static int images_json(FILE *out, const struct ks_image_list *imgs, const struct
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "images", arr);
+	arr = json_array();
+	for (size_t i = 0; i < imgs->nwaiting; i++) {
+		const struct ks_waiting *w = &imgs->waiting[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(w->ident.name));
+		json_object_set_new(o, "release", jstr(w->ident.release));
+		json_object_set_new(o, "version", jstr(w->ident.version));
+		json_object_set_new(o, "revision", jstr(w->ident.revision));
+		json_object_set_new(o, "flavor", jstr(w->ident.flavor));
+		json_object_set_new(o, "arch", jstr(w->ident.arch));
+		json_object_set_new(o, "distro", jstr(w->ident.distro));
+		json_object_set_new(o, "source", jstr(w->source));
+		json_object_set_new(o, "added_at", jstr(w->added_at));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "waiting", arr);
 	if (imgs->n) {
 		json_object_set_new(root, "baseline", json_string(imgs->v[g->baseline].ident.name));
 		json_object_set_new(root, "baseline_reason", json_string(g->baseline_why));
@@ -93,29 +112,52 @@ static int width(const struct ks_image_list *imgs, size_t off)
 
 #define W(field) width(imgs, offsetof(struct ks_image_row, field))
 
+/* Kernels without BTF added before their -dbg package: not images yet. */
+static void waiting_text(FILE *out, const struct ks_image_list *imgs, const struct ks_style *st)
+{
+	if (!imgs->nwaiting)
+		return;
+	fprintf(out, "\n%sWaiting for their types%s (no BTF in the kernel; `ksurf add --debug-file` "
+		     "its -dbg package):\n",
+		st->bold, st->reset);
+	for (size_t i = 0; i < imgs->nwaiting; i++)
+		fprintf(out, "  %s  %s  %s\n", imgs->waiting[i].ident.name,
+			s0(imgs->waiting[i].ident.release), s0(imgs->waiting[i].source));
+}
+
 int ks_report_images(FILE *out, const struct ks_image_list *imgs, const struct ks_groups *g,
 		     enum ks_format fmt, const struct ks_style *st)
 {
+	int wt = 9;
+	char types[32];
+
 	if (fmt == KS_FMT_JSON)
 		return images_json(out, imgs, g);
 	if (!imgs->n) {
 		fprintf(out, "No images. Add some with `ksurf add`.\n");
+		waiting_text(out, imgs, st);
 		return 0;
 	}
+	for (size_t i = 0; i < imgs->n; i++)
+		if (ks_image_types_from_dwarf(&imgs->v[i]))
+			wt = 17;
 	int wn = W(ident.name), wv = W(ident.version), wr = W(ident.revision), wf = W(ident.flavor),
 	    wa = W(ident.arch), wd = W(ident.distro);
-	fprintf(out, "%s%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %9s  %8s  %6s  %s%s\n", st->bold, wn,
-		"NAME", wv, "VERSION", wr, "REV", wf, "FLAVOR", wa, "ARCH", wd, "DISTRO",
+	fprintf(out, "%s%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8s  %6s  %s%s\n", st->bold, wn,
+		"NAME", wv, "VERSION", wr, "REV", wf, "FLAVOR", wa, "ARCH", wd, "DISTRO", wt,
 		"BTF TYPES", "SYMBOLS", "CONFIG", "SOURCE", st->reset);
 	for (size_t i = 0; i < imgs->n; i++) {
 		const struct ks_image_row *r = &imgs->v[i];
 
-		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %9lld  %8lld  %6lld  %s\n", wn,
+		/* the types of a kernel without BTF were encoded from its DWARF */
+		snprintf(types, sizeof(types), "%lld%s", (long long)r->btf_types,
+			 ks_image_types_from_dwarf(r) ? " (DWARF)" : "");
+		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8lld  %6lld  %s\n", wn,
 			r->ident.name, wv, s0(r->ident.version), wr, s0(r->ident.revision), wf,
-			s0(r->ident.flavor), wa, s0(r->ident.arch), wd, s0(r->ident.distro),
-			(long long)r->btf_types, (long long)r->nsyms, (long long)r->nconfig,
-			s0(r->source));
+			s0(r->ident.flavor), wa, s0(r->ident.arch), wd, s0(r->ident.distro), wt,
+			types, (long long)r->nsyms, (long long)r->nconfig, s0(r->source));
 	}
+	waiting_text(out, imgs, st);
 	fprintf(out, "\n%sBaseline:%s %s (%s)\n", st->bold, st->reset,
 		imgs->v[g->baseline].ident.name, g->baseline_why);
 	fprintf(out, "%sGroups:%s\n", st->bold, st->reset);

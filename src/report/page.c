@@ -77,6 +77,12 @@ const char *page_absent_word(const struct ks_page *p, size_t i)
 		       : "Absent";
 }
 
+/* Marks an image whose types come from its DWARF (no BTF in the kernel). */
+const char *page_types_note(const struct ks_page *p, size_t i)
+{
+	return ks_image_types_from_dwarf(&p->imgs->v[i]) ? " (types from DWARF)" : "";
+}
+
 const char *page_where_of(const struct ks_page *p, size_t i)
 {
 	return p->where ? p->where[i] : NULL;
@@ -243,7 +249,7 @@ static int text_group(FILE *out, const struct ks_page *p, const struct ks_group 
 		size_t i = g->m[k].img;
 		const char *c = page_def_c(parsed[i]);
 
-		fprintf(out, "%s%s%s: ", st->bold, g->m[k].label, st->reset);
+		fprintf(out, "%s%s%s%s: ", st->bold, g->m[k].label, st->reset, page_types_note(p, i));
 		if (!p->defs[i]) {
 			fprintf(out, "%s%s%s\n", st->red, page_absent_word(p, i), st->reset);
 			continue;
@@ -336,7 +342,7 @@ static int md_page(FILE *out, const struct ks_page *p, json_t **parsed)
 		for (size_t k = 0; k < g->n; k++) {
 			size_t i = g->m[k].img;
 
-			fprintf(out, "### %s %s%s%s\n\n", g->m[k].label,
+			fprintf(out, "### %s%s %s%s%s\n\n", g->m[k].label, page_types_note(p, i),
 				!p->defs[i] ? page_absent_word(p, i)
 				: p->dups[i] || page_def_status(parsed[i]) ? "⚠️"
 								       : "✅",
@@ -439,6 +445,9 @@ static int json_page(FILE *out, const struct ks_page *p, json_t **parsed)
 
 			json_object_set_new(ji, "image", json_string(p->imgs->v[i].ident.name));
 			json_object_set_new(ji, "label", json_string(g->m[k].label));
+			json_object_set_new(ji, "types_from",
+					    json_string(ks_image_types_from_dwarf(&p->imgs->v[i]) ? "dwarf"
+												  : "btf"));
 			json_object_set_new(ji, "status", json_string(p->defs[i] ? "present" : "absent"));
 			json_object_set_new(ji, "duplicates", json_integer(p->dups[i]));
 			json_object_set_new(ji, "module", json_str_or_null(page_where_of(p, i)));

@@ -76,6 +76,7 @@ static void html_image(FILE *out, const struct ks_page *p, const struct ks_group
 	ks_html_esc(out, p->imgs->v[i].ident.name);
 	fputs("\">", out);
 	ks_html_esc(out, g->m[k].label);
+	ks_html_esc(out, page_types_note(p, i));
 	if (!p->defs[i]) {
 		fprintf(out, " <span class=\"b %s\">", p->imgs->v[i].modules < 0 &&
 							strcmp(page_absent_word(p, i), "Absent")

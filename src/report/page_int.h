@@ -25,6 +25,8 @@ const char *page_def_c(json_t *def);
 /* The def's status words joined with ", " (a thread-local buffer), or NULL. */
 const char *page_def_status(json_t *def);
 const char *page_absent_word(const struct ks_page *p, size_t i);
+/* " (types from DWARF)" for an image whose kernel has no BTF, else "". */
+const char *page_types_note(const struct ks_page *p, size_t i);
 const char *page_where_of(const struct ks_page *p, size_t i);
 const char *page_others_of(const struct ks_page *p, size_t i);
 /* "in module dm_mod", "in modules a, b, c and 12 more". */

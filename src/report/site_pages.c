@@ -131,8 +131,9 @@ static void images_table(FILE *out, const struct ks_site_doc *d)
 		ks_html_esc(out, r->ident.flavor);
 		fputs("</td><td>", out);
 		ks_html_esc(out, r->ident.arch);
-		fprintf(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
-			(long long)r->btf_types, (long long)r->nitems, (long long)r->nsyms);
+		fprintf(out, "</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>",
+			(long long)r->btf_types, ks_image_types_from_dwarf(r) ? " (from DWARF)" : "",
+			(long long)r->nitems, (long long)r->nsyms);
 		if (r->modules >= 0)
 			fprintf(out, "<td class=\"n\">%lld</td></tr>\n", (long long)r->modules);
 		else

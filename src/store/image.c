@@ -70,6 +70,8 @@ int ks_store_images(struct ks_store *st, struct ks_image_list *out)
 	if (rc != SQLITE_DONE)
 		ret = ks_db_fail(st, "cannot list images");
 	sqlite3_finalize(s);
+	if (!ret)
+		ret = ks_db_waiting_list(st, &out->waiting, &out->nwaiting);
 	if (ret)
 		ks_image_list_free(out);
 	return ret;
@@ -93,6 +95,11 @@ void ks_image_list_free(struct ks_image_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+	for (size_t i = 0; i < l->nwaiting; i++)
+		ks_waiting_free(&l->waiting[i]);
+	free(l->waiting);
+	l->waiting = NULL;
+	l->nwaiting = 0;
 }
 
 int ks_image_list_find(const struct ks_image_list *l, const char *name)
@@ -130,7 +137,7 @@ static int insert_symbols(struct ks_store *st, int64_t id, const struct ks_symta
 	return ret;
 }
 
-static int insert_config(struct ks_store *st, int64_t id, const struct ks_config *cfg)
+int ks_db_insert_config(struct ks_store *st, int64_t id, const struct ks_config *cfg)
 {
 	sqlite3_stmt *s;
 	int ret;
@@ -333,8 +340,7 @@ out:
 	return ret;
 }
 
-/* Record where a late-coming part (symbols, config) came from and how many rows it gave. */
-static int note_part(struct ks_store *st, int64_t id, const char *sql, const char *source,
+int ks_db_note_part(struct ks_store *st, int64_t id, const char *sql, const char *source,
 		     size_t n)
 {
 	sqlite3_stmt *s;
@@ -476,14 +482,14 @@ static int complete_image(struct ks_store *st, int64_t id, const struct ks_image
 
 	if (!has_syms && img->syms && img->syms->n) {
 		if ((ret = insert_symbols(st, id, img->syms)) ||
-		    (ret = note_part(st, id, "UPDATE image SET sym_source = ?, nsyms = ? WHERE id = ?",
+		    (ret = ks_db_note_part(st, id, "UPDATE image SET sym_source = ?, nsyms = ? WHERE id = ?",
 				     img->syms->source, img->syms->n)))
 			return ret;
 		added++;
 	}
 	if (!has_cfg && img->config && img->config->n) {
-		if ((ret = insert_config(st, id, img->config)) ||
-		    (ret = note_part(st, id, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
+		if ((ret = ks_db_insert_config(st, id, img->config)) ||
+		    (ret = ks_db_note_part(st, id, "UPDATE image SET config_source = ?, nconfig = ? WHERE id = ?",
 				     img->config_source, img->config->n)))
 			return ret;
 		added++;
@@ -578,6 +584,20 @@ static int insert_btf(struct ks_store *st, int64_t id, const uint8_t *btf, size_
 	return ret;
 }
 
+/* The image waiting with this release is being completed: its record goes. */
+static int take_waiting(struct ks_store *st, const char *rel)
+{
+	sqlite3_stmt *s;
+	int ret;
+
+	if ((ret = ks_db_prepare(st, "DELETE FROM waiting WHERE release = ?", &s)))
+		return ret;
+	sqlite3_bind_text(s, 1, rel, -1, SQLITE_STATIC);
+	ret = sqlite3_step(s) == SQLITE_DONE ? 0 : ks_db_fail(st, "cannot update the waiting images");
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out)
 {
 	int64_t id = 0;
@@ -585,6 +605,8 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 
 	if ((ret = ks_db_exec(st, "BEGIN IMMEDIATE")))
 		return ret;
+	if (img->waiting_release && (ret = take_waiting(st, img->waiting_release)))
+		goto fail;
 	found = find_image(st, "content_hash", img->content_hash, &id);
 	if (found < 0) {
 		ret = found;
@@ -595,7 +617,7 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 			goto fail;
 		goto commit;
 	}
-	if (img->must_exist) {
+	if (img->must_exist && !img->waiting_release) {
 		ret = ks_err(-ENOENT, "%s: no image in the dataset has this kernel's BTF; add the "
 				      "kernel first, or give both together",
 			     img->source);
@@ -616,7 +638,7 @@ int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int6
 	if (img->syms && img->syms->n && (ret = insert_symbols(st, id, img->syms)))
 		goto fail;
 	ks_phase("store: symbols");
-	if (img->config && img->config->n && (ret = insert_config(st, id, img->config)))
+	if (img->config && img->config->n && (ret = ks_db_insert_config(st, id, img->config)))
 		goto fail;
 	if (img->surface && (ret = insert_items(st, id, img->surface, 0)))
 		goto fail;

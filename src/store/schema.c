@@ -71,6 +71,15 @@ static const char schema_sql[] =
 	"  btf_size INTEGER NOT NULL,\n"
 	"  nsyms INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(image_id, name, source)) WITHOUT ROWID;\n"
+	/* Kernels without BTF added before their -dbg package (waiting.c). Added within
+	 * version 2: a reader finds it absent in older datasets and nothing waiting. */
+	"CREATE TABLE IF NOT EXISTS waiting(\n"
+	"  release TEXT PRIMARY KEY,\n"
+	"  name TEXT NOT NULL,\n"
+	"  version TEXT, revision TEXT, flavor TEXT, arch TEXT, distro TEXT,\n"
+	"  source TEXT NOT NULL,\n"
+	"  packing TEXT, banner TEXT, config_source TEXT, config TEXT,\n"
+	"  added_at TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS grp(\n"
 	"  name TEXT PRIMARY KEY,\n"
 	"  pairing TEXT NOT NULL CHECK(pairing IN ('version', 'variant')),\n"

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ingest/identity.h"
 
@@ -44,12 +45,36 @@ struct ks_image_row {
 	int64_t modules_skipped; /* modules reported unreadable and left out */
 };
 
+/* Whether the image's BTF was encoded from its DWARF (a kernel built without BTF). */
+static inline int ks_image_types_from_dwarf(const struct ks_image_row *r)
+{
+	return r->btf_found_by && !strncmp(r->btf_found_by, "DWARF", 5);
+}
+
+/*
+ * An image waiting for its types: a kernel without BTF added without its DWARF (Debian's
+ * i386, armhf... kernels before their -dbg package). Not an image of the dataset yet: no
+ * group, page or diff sees it. Its -dbg package, matched by release, completes it.
+ */
+struct ks_waiting {
+	struct ks_identity ident; /* as the image will be named (release always set) */
+	char *source;		  /* the inputs, as given */
+	char *packing;
+	char *banner;
+	char *config_source;
+	char *config_text;	  /* the config as given, or NULL */
+	char *added_at;
+};
+void ks_waiting_free(struct ks_waiting *w);
+
 struct ks_image_list {
 	struct ks_image_row *v;
 	size_t n;
+	struct ks_waiting *waiting; /* images waiting for their types, by name */
+	size_t nwaiting;
 };
 
-/* All images, sorted by name. */
+/* All images, sorted by name, and the images waiting for their types. */
 int ks_store_images(struct ks_store *st, struct ks_image_list *out);
 void ks_image_list_free(struct ks_image_list *l);
 /* Index of the image named `name` in l, or -1. */
@@ -78,6 +103,8 @@ struct ks_image_new {
 	size_t modules_skipped;
 	const char *dwarf_source;	/* the input DWARF came from, or NULL */
 	int must_exist;			/* only complete an image already stored (--debug-file) */
+	const char *waiting_release;	/* the image completes the one waiting with this
+					   release: that record goes (and must_exist is met) */
 };
 
 /*
@@ -88,6 +115,18 @@ struct ks_image_new {
  * -EEXIST. 0 when added. With must_exist, an image of other content is not added: -ENOENT.
  */
 int ks_store_add_image(struct ks_store *st, const struct ks_image_new *img, int64_t *id_out);
+
+/*
+ * Record w as waiting for its types (replacing an earlier record of its release). When
+ * an image of its release whose types came from DWARF is in the dataset already, w's
+ * config is given to it instead, if it has none. Returns 0 when recorded, 1 when that
+ * image is there and lacked nothing, 2 when it got the config; -EEXIST when another
+ * image has w's name.
+ */
+int ks_store_waiting_put(struct ks_store *st, const struct ks_waiting *w,
+			 const struct ks_config *config);
+/* The record of release rel waiting for its types: 1 and *out filled, 0 when none. */
+int ks_store_waiting_get(struct ks_store *st, const char *rel, struct ks_waiting *out);
 
 /* The def (JSON text, malloc'ed) of item kind/name in each image of `ids`: defs[i] NULL
  * when absent. dups[i] receives the duplicate count (may be NULL). */

@@ -27,4 +27,13 @@ int ks_db_meta_set(struct ks_store *st, const char *key, const char *value);
 /* malloc'ed copy of a text column, NULL for NULL */
 char *ks_db_col_text(sqlite3_stmt *s, int col);
 
+/* An image's config rows (image.c). */
+int ks_db_insert_config(struct ks_store *st, int64_t id, const struct ks_config *cfg);
+/* Record where a late-coming part (symbols, config) came from and how many rows it
+ * gave: sql binds (source, n, id). */
+int ks_db_note_part(struct ks_store *st, int64_t id, const char *sql, const char *source,
+		    size_t n);
+/* The images waiting for their types, for the image list (waiting.c). */
+int ks_db_waiting_list(struct ks_store *st, struct ks_waiting **out, size_t *n);
+
 #endif

@@ -6,7 +6,7 @@
 #include "test.h"
 
 static struct ks_image_row rows[32];
-static struct ks_image_list imgs = {rows, 0};
+static struct ks_image_list imgs = {.v = rows, .n = 0};
 
 static void img(const char *version, const char *rev, const char *flavor, const char *arch)
 {
