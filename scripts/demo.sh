@@ -2,7 +2,8 @@
 # The main job on a fresh Debian/Ubuntu machine: fetch a small set of real kernels
 # (four versions, two arches, two flavors: about 150 MB, cached in ~/.cache/ksurf) with
 # `ksurf fetch --preset demo`, add the running kernel, then print a struct page across them,
-# the diff summary of the Regular group, and the check of an eBPF program against it.
+# the diff summary of the Regular group, and the check of an eBPF program against it;
+# last, the website of it all in build/site.
 # The dataset is ./ksurf.db (or $KSURF_DB).
 set -eu
 cd "$(dirname "$0")/.."
@@ -21,5 +22,7 @@ fi
 CC=$(for c in clang-19 clang-18 clang-17 clang-16 clang-15; do command -v "$c" && break; done | head -n 1)
 if [ -n "$CC" ] && "$CC" -target bpf -g -O2 -I"/usr/include/$(gcc -dumpmachine)" \
 	-c tests/fixtures/bpf/core.bpf.c -o build/core.bpf.o; then
-	"$KSURF" check build/core.bpf.o --group Regular || [ $? = 3 ]
+	"$KSURF" check build/core.bpf.o --group Regular --save || [ $? = 3 ]
 fi
+# The whole dataset as a website: open build/site/index.html in a browser.
+"$KSURF" site build/site
