@@ -203,7 +203,7 @@ int page_html(FILE *out, const struct ks_page *p, json_t **parsed)
 		ks_html_esc(out, p->kind);
 		fputc(' ', out);
 		ks_html_esc(out, p->name);
-		fprintf(out, "</title><style>%s</style></head><body>\n", ks_html_css);
+		fprintf(out, "</title><style>%s</style></head><body><main>\n", ks_html_css);
 	}
 	if (p->sum)
 		for (size_t i = 0; i < p->imgs->n; i++)
@@ -244,7 +244,7 @@ int page_html(FILE *out, const struct ks_page *p, json_t **parsed)
 		fputs("</details></section>\n", out);
 	}
 	if (!p->fragment)
-		fputs("</body></html>\n", out);
+		fputs("</main></body></html>\n", out);
 	sb_release(&sb);
 	return ret;
 }

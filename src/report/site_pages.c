@@ -330,7 +330,7 @@ static int write_kind_index(struct ks_site *s, const struct ks_site_doc *d, uint
 	      "inlined</span> <span class=\"warn\">S selectively inlined</span> <span class=\"warn\">T "
 	      "transformed</span> <span class=\"warn\">D duplicate</span> <span class=\"warn\">C "
 	      "collision</span> <span>(click a heading to sort)</span></p>\n"
-	      "<div class=\"scroll\"><table id=\"table\"></table></div>\n<div id=\"index\"></div>\n"
+	      "<div class=\"scroll rows\"><table id=\"table\"></table></div>\n<div id=\"index\"></div>\n"
 	      "<noscript>This index needs JavaScript; every page is in the folder of its kind.</noscript>\n"
 	      "<script src=\"data/",
 	      out);
