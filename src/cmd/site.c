@@ -19,6 +19,7 @@
 #include "util/err.h"
 #include "util/parallel.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static const char site_usage[] =
 	"usage: ksurf site DIR [--baseline NAME] [--kind K]...\n\n"
@@ -221,16 +222,6 @@ static long image_index(const struct site_run *r, int64_t id)
 	return -1;
 }
 
-static char *dup_or_null(const char *s)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	if (!(d = strdup(s)))
-		abort();
-	return d;
-}
 
 /* Every item page: the rows stream in item order; a batch at a time is rendered. */
 static int item_pages(struct site_run *r)
@@ -267,10 +258,10 @@ static int item_pages(struct site_run *r)
 			cur = it;
 		}
 		x = &r->batch[r->nbatch - 1];
-		x->defs[img] = dup_or_null(row.def);
+		x->defs[img] = ks_xstrdup_or_null(row.def);
 		x->dups[img] = row.dups;
-		x->where[img] = dup_or_null(row.module);
-		x->others[img] = dup_or_null(row.others);
+		x->where[img] = ks_xstrdup_or_null(row.module);
+		x->others[img] = ks_xstrdup_or_null(row.others);
 	}
 	ks_store_item_rows_close(rows);
 	if (!ret && !r->ret)

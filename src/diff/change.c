@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/xalloc.h"
+
 static const struct {
 	const char *name, *title;
 	int layout;
@@ -64,17 +66,6 @@ const char *ks_pair_status_name(enum ks_pair_status s)
 	return "unknown";
 }
 
-/* Like strbuf: a tool that cannot allocate a change line has nothing useful left to do. */
-static char *dup_or_null(const char *s)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	if (!(d = strdup(s)))
-		abort();
-	return d;
-}
 
 void ks_changes_add(struct ks_changes *c, enum ks_change_type t, const char *subject,
 		    const char *old_s, const char *new_s)
@@ -92,9 +83,9 @@ void ks_changes_add(struct ks_changes *c, enum ks_change_type t, const char *sub
 	}
 	x = &c->v[c->n++];
 	x->type = t;
-	x->subject = dup_or_null(subject);
-	x->old = dup_or_null(old_s);
-	x->new = dup_or_null(new_s);
+	x->subject = ks_xstrdup_or_null(subject);
+	x->old = ks_xstrdup_or_null(old_s);
+	x->new = ks_xstrdup_or_null(new_s);
 }
 
 void ks_changes_free(struct ks_changes *c)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Grow an array to n elements of `size` bytes. Like strbuf, allocation failure aborts:
@@ -22,6 +23,18 @@ static inline void *ks_xrealloc_array(void *p, size_t n, size_t size)
 	if (!q)
 		abort();
 	return q;
+}
+
+/* strdup that never returns NULL for a string (NULL stays NULL). */
+static inline char *ks_xstrdup_or_null(const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		abort();
+	return d;
 }
 
 #endif
