@@ -248,6 +248,14 @@ int ks_site_open(const char *dir, struct ks_site **out)
 		ret = ks_err(-errno, "%s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	{
+		struct stat st;
+
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+			ret = ks_err(-ENOTDIR, "%s: not a directory", dir);
+			goto fail;
+		}
+	}
 	if ((ret = read_manifest(s)) || (ret = mark_dirty(s)))
 		goto fail;
 	s->writer_on = !pthread_create(&s->writer, NULL, writer, s);

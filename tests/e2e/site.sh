@@ -103,6 +103,7 @@ pass "incremental: rerun writes nothing, a new image rewrites what changed, gone
 mkdir "$T/other"
 echo x >"$T/other/notes.txt"
 expect_error 1 ks site "$T/other"
+expect_error 1 ks site "$T/other/notes.txt"
 [ "$(ls "$T/other")" = notes.txt ] || fail "wrote into a foreign directory"
 ks site "$T/site" >/dev/null
 sed -i '1s/.*/ksurf site 1 writing/' "$T/site/.ksurf-site"
