@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -340,6 +341,35 @@ static void derive_variants(const struct ks_image_list *imgs, size_t base, struc
 	}
 }
 
+/*
+ * "Other": the images no derived group holds (a custom or running kernel, a lone
+ * flavor of another version), each against the baseline, so every image is on every
+ * page and in some comparison. Labels are image names: nothing shorter is unique.
+ */
+static void derive_others(const struct ks_image_list *imgs, size_t base, struct ks_groups *g)
+{
+	uint8_t *held = calloc(imgs->n + 1, 1);
+	struct ks_group *gr;
+
+	if (!held)
+		abort();
+	for (size_t gi = 0; gi < g->n; gi++)
+		for (size_t k = 0; k < g->v[gi].n; k++)
+			held[g->v[gi].m[k].img] = 1;
+	gr = group_new(g, "Other", KS_PAIRING_VARIANT);
+	group_push(gr, base, imgs->v[base].ident.name);
+	for (size_t i = 0; i < imgs->n; i++)
+		if (!held[i] && i != base)
+			group_push(gr, i, imgs->v[i].ident.name);
+	if (gr->n < 2) {
+		free(gr->m[0].label);
+		free(gr->m);
+		free(gr->name);
+		g->n--;
+	}
+	free(held);
+}
+
 static int add_user_group(const struct ks_image_list *imgs, const struct ks_group_row *row,
 			  struct ks_groups *g)
 {
@@ -398,6 +428,7 @@ int ks_groups_derive(const struct ks_image_list *imgs, const char *baseline,
 	derive_variants(imgs, out->baseline, out, 1);
 	derive_variants(imgs, out->baseline, out, 0);
 	derive_other_regulars(imgs, out->baseline, out);
+	derive_others(imgs, out->baseline, out);
 users:
 	for (size_t i = 0; i < n_user && !ret; i++)
 		ret = add_user_group(imgs, &user[i], out);

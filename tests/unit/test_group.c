@@ -83,6 +83,7 @@ TEST(debian_groups)
 	if (gr)
 		CHECK_STR(labels(gr, buf, sizeof(buf)), "6.1 6.12 7.2");
 	CHECK(ks_groups_find(&g, "Regular ppc64el") == NULL); /* one version only */
+	CHECK(ks_groups_find(&g, "Other") == NULL);	      /* every image is in a group */
 	gr = ks_groups_find(&g, "Revision 6.12 cloud-amd64-amd64");
 	CHECK(gr != NULL);
 	if (gr) {
@@ -119,6 +120,14 @@ TEST(baseline_option_and_pairs)
 		ks_group_pair(gr, 0, &a, &b);
 		CHECK_INT(a, 0);
 	}
+	/* around arm64 6.1, the 7.2 images of other arches and flavors are in no group:
+	   "Other" holds them against the baseline */
+	gr = ks_groups_find(&g, "Other");
+	CHECK(gr && gr->pairing == KS_PAIRING_VARIANT);
+	if (gr)
+		CHECK_STR(labels(gr, buf, sizeof(buf)),
+			  "6.1.176-50-arm64-arm64 7.2.13-deb14-powerpc64le-ppc64el "
+			  "7.2.13-deb14-riscv64-riscv64 7.2.13-deb14-rt-amd64-amd64 7.2.13-deb14-s390x-s390x");
 	ks_groups_free(&g);
 	CHECK_INT(ks_groups_derive(&imgs, "nope", NULL, 0, &g), -ENOENT);
 }
