@@ -47,6 +47,7 @@ static int images_json(FILE *out, const struct ks_image_list *imgs, const struct
 		json_object_set_new(o, "modules",
 				    r->modules < 0 ? json_null() : json_integer(r->modules));
 		json_object_set_new(o, "modules_skipped", json_integer(r->modules_skipped));
+		json_object_set_new(o, "dwarf_source", jstr(r->dwarf_source));
 		json_object_set_new(o, "source", jstr(r->source));
 		json_object_set_new(o, "content_hash", jstr(r->content_hash));
 		json_object_set_new(o, "added_at", jstr(r->added_at));
@@ -129,7 +130,7 @@ int ks_report_images(FILE *out, const struct ks_image_list *imgs, const struct k
 		     enum ks_format fmt, const struct ks_style *st)
 {
 	int wt = 9;
-	char types[32];
+	char types[32], mods[24];
 
 	if (fmt == KS_FMT_JSON)
 		return images_json(out, imgs, g);
@@ -143,19 +144,22 @@ int ks_report_images(FILE *out, const struct ks_image_list *imgs, const struct k
 			wt = 17;
 	int wn = W(ident.name), wv = W(ident.version), wr = W(ident.revision), wf = W(ident.flavor),
 	    wa = W(ident.arch), wd = W(ident.distro);
-	fprintf(out, "%s%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8s  %6s  %s%s\n", st->bold, wn,
-		"NAME", wv, "VERSION", wr, "REV", wf, "FLAVOR", wa, "ARCH", wd, "DISTRO", wt,
-		"BTF TYPES", "SYMBOLS", "CONFIG", "SOURCE", st->reset);
+	fprintf(out, "%s%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8s  %6s  %7s  %5s  %s%s\n", st->bold,
+		wn, "NAME", wv, "VERSION", wr, "REV", wf, "FLAVOR", wa, "ARCH", wd, "DISTRO", wt,
+		"BTF TYPES", "SYMBOLS", "CONFIG", "MODULES", "DWARF", "SOURCE", st->reset);
 	for (size_t i = 0; i < imgs->n; i++) {
 		const struct ks_image_row *r = &imgs->v[i];
 
 		/* the types of a kernel without BTF were encoded from its DWARF */
 		snprintf(types, sizeof(types), "%lld%s", (long long)r->btf_types,
 			 ks_image_types_from_dwarf(r) ? " (DWARF)" : "");
-		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8lld  %6lld  %s\n", wn,
+		/* MODULES: how many were ingested, "-" when they were not */
+		snprintf(mods, sizeof(mods), "%lld", (long long)r->modules);
+		fprintf(out, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %*s  %8lld  %6lld  %7s  %5s  %s\n", wn,
 			r->ident.name, wv, s0(r->ident.version), wr, s0(r->ident.revision), wf,
 			s0(r->ident.flavor), wa, s0(r->ident.arch), wd, s0(r->ident.distro), wt,
-			types, (long long)r->nsyms, (long long)r->nconfig, s0(r->source));
+			types, (long long)r->nsyms, (long long)r->nconfig, r->modules < 0 ? "-" : mods,
+			r->dwarf_source ? "yes" : "-", s0(r->source));
 	}
 	waiting_text(out, imgs, st);
 	fprintf(out, "\n%sBaseline:%s %s (%s)\n", st->bold, st->reset,

@@ -20,7 +20,7 @@ static const char list_sql[] =
 	"SELECT i.id, i.name, i.version, i.revision, i.flavor, i.arch, i.distro, i.release,"
 	" i.source, i.content_hash, i.packing, i.btf_found_by, i.btf_endian, i.btf_types,"
 	" length(b.data), i.sym_source, i.nsyms, i.config_source, i.nconfig, i.nitems, i.added_at,"
-	" coalesce(i.modules, -1), coalesce(i.modules_skipped, 0)"
+	" coalesce(i.modules, -1), coalesce(i.modules_skipped, 0), i.dwarf_source"
 	" FROM image i LEFT JOIN btf b ON b.image_id = i.id ORDER BY i.name";
 
 int ks_store_images(struct ks_store *st, struct ks_image_list *out)
@@ -66,6 +66,7 @@ int ks_store_images(struct ks_store *st, struct ks_image_list *out)
 		r->added_at = ks_db_col_text(s, 20);
 		r->modules = sqlite3_column_int64(s, 21);
 		r->modules_skipped = sqlite3_column_int64(s, 22);
+		r->dwarf_source = ks_db_col_text(s, 23);
 	}
 	if (rc != SQLITE_DONE)
 		ret = ks_db_fail(st, "cannot list images");
@@ -91,6 +92,7 @@ void ks_image_list_free(struct ks_image_list *l)
 		free(r->sym_source);
 		free(r->config_source);
 		free(r->added_at);
+		free(r->dwarf_source);
 	}
 	free(l->v);
 	l->v = NULL;

@@ -43,6 +43,7 @@ struct ks_image_row {
 	char *added_at;
 	int64_t modules;	 /* modules ingested with the image; -1: its modules were not */
 	int64_t modules_skipped; /* modules reported unreadable and left out */
+	char *dwarf_source;	 /* the input the functions' DWARF came from, or NULL */
 };
 
 /* Whether the image's BTF was encoded from its DWARF (a kernel built without BTF). */

@@ -43,6 +43,7 @@ ks list --format json | jq -e --arg n "$IMG" '.images[] | select(.name == $n) |
 	.types_from == "dwarf" and (.btf_found_by | startswith("DWARF (pahole")) and .btf_endian == "little"' >/dev/null ||
 	{ ks list --format json; fail "list json: types from DWARF"; }
 ks list | grep -q "^$IMG .* [0-9]* (DWARF) " || { ks list; fail "list: BTF TYPES column marks DWARF"; }
+ks list | grep -q "^$IMG .* [0-9]* (DWARF) .*  yes  " || { ks list; fail "list: DWARF column"; }
 pass "$ARCH kernel without BTF: pahole's BTF stored as pahole writes it, marked in list"
 
 for s in fx_task fx_file_ops fx_fixed fx_list; do

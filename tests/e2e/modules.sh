@@ -26,6 +26,9 @@ ksurf_struct() { # name: the definition from the page's first group
 # 1. The old layout: modules inside linux-image-*.
 ks add "$deb61" >"$T/add.out"
 grep -Eq 'items \([0-9]+ from 1121 modules\)' "$T/add.out" || { cat "$T/add.out"; fail "modules not counted"; }
+ks list | grep -Eq '^6\.1\.176-50-cloud-amd64-amd64 .* 1121      -  ' || { ks list; fail "list: MODULES column"; }
+[ "$(ks list --format json | jq '.images[0] | [.modules, .dwarf_source]' | tr -d ' \n')" = '[1121,null]' ] ||
+	fail "list json: modules, dwarf_source"
 ks show struct kcopyd_job >"$T/page"
 grep -q '^6.1: ✅ in module dm_mod$' "$T/page" || { cat "$T/page"; fail "kcopyd_job not in dm_mod"; }
 [ "$(ks show struct kcopyd_job --format json | jq -r '.groups[0].images[0].module')" = dm_mod ] ||
