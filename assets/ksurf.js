@@ -204,11 +204,17 @@ function ksIndexPage() {
     next.disabled = state.page >= pages - 1;
 
     table.textContent = "";
-    var head = el("tr"), th = el("th", { class: "sort", "data-c": "-1" }, d.kind);
+    /* headings sort on click, Enter or Space; aria-sort says how */
+    var sortAttr = function (c) {
+      return state.sort === c ? (state.dir > 0 ? "ascending" : "descending") : "none";
+    };
+    var head = el("tr"), th = el("th", { class: "sort", "data-c": "-1", scope: "col", tabindex: "0",
+                                         "aria-sort": state.sort < 0 ? (state.dir > 0 ? "ascending" : "descending") : "none" }, d.kind);
     head.appendChild(th);
     for (var c = 0; c < ncols(); c++) {
       var label = state.cols === "images" ? d.images[c].label : d.groups[c].name;
-      var h = el("th", { class: "sort c", "data-c": String(c),
+      var h = el("th", { class: "sort c", "data-c": String(c), scope: "col", tabindex: "0",
+                         "aria-sort": sortAttr(c),
                          title: state.cols === "images" ? d.images[c].name : d.groups[c].pairing }, label);
       head.appendChild(h);
     }
@@ -227,12 +233,20 @@ function ksIndexPage() {
     table.appendChild(thead);
     table.appendChild(tbody);
   }
-  table.addEventListener("click", function (e) {
-    var t = e.target.closest("th");
-    if (!t) return;
+  function sortBy(t) {
     var c = parseInt(t.getAttribute("data-c"), 10);
     if (state.sort === c) state.dir = -state.dir; else { state.sort = c; state.dir = 1; }
     render();
+    var again = table.querySelector('th[data-c="' + c + '"]');
+    if (again) again.focus();
+  }
+  table.addEventListener("click", function (e) {
+    var t = e.target.closest("th");
+    if (t) sortBy(t);
+  });
+  table.addEventListener("keydown", function (e) {
+    var t = e.target.closest("th");
+    if (t && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); sortBy(t); }
   });
   filter.addEventListener("input", function () { state.filter = filter.value; state.page = 0; render(); });
   show.addEventListener("change", function () { state.show = show.value; state.page = 0; render(); });
