@@ -104,6 +104,28 @@ static int page_put(struct ks_site *s, struct page *p, const char *path)
 	return ret;
 }
 
+static int cmp_item_name(const void *a, const void *b, void *items)
+{
+	return strcmp(ks_item_table_name(items, *(const uint32_t *)a),
+		      ks_item_table_name(items, *(const uint32_t *)b));
+}
+
+/* The items of kind k with a page, sorted by name (byte order), so the data files and
+ * the indexes read the same whatever order the images were added in. */
+static uint32_t *kind_items(const struct ks_site_doc *d, uint32_t k, size_t *n)
+{
+	uint32_t *v = malloc((d->items->n + 1) * sizeof(*v));
+
+	if (!v)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < d->items->n; i++)
+		if (d->items->kind[i] == k && d->present[i])
+			v[(*n)++] = (uint32_t)i;
+	qsort_r(v, *n, sizeof(*v), cmp_item_name, (void *)d->items);
+	return v;
+}
+
 /* Items of kind k with a page. */
 static size_t kind_count(const struct ks_site_doc *d, uint32_t k)
 {
@@ -214,12 +236,15 @@ static int write_search(struct ks_site *s, const struct ks_site_doc *d)
 	for (size_t k = 0; k < d->nkinds; k++) {
 		uint32_t kind = d->kinds[k];
 
+		size_t n;
+		uint32_t *v = kind_items(d, kind, &n);
+
 		sb_reset(&sb);
-		for (size_t i = 0; i < d->items->n; i++)
-			if (d->items->kind[i] == kind && d->present[i]) {
-				sb_add(&sb, ks_item_table_name(d->items, i));
-				sb_addc(&sb, '\n');
-			}
+		for (size_t j = 0; j < n; j++) {
+			sb_add(&sb, ks_item_table_name(d->items, v[j]));
+			sb_addc(&sb, '\n');
+		}
+		free(v);
 		json_array_append_new(kinds, json_string(d->items->kinds[kind]));
 		json_array_append_new(names, json_stringn(sb.buf, sb.len));
 	}
@@ -240,7 +265,8 @@ static int write_search(struct ks_site *s, const struct ks_site_doc *d)
 static int write_data(struct ks_site *s, const struct ks_site_doc *d, uint32_t kind)
 {
 	json_t *root = json_object(), *imgs = json_array(), *groups = json_array();
-	size_t ni = d->imgs->n, ng = d->groups->n;
+	size_t ni = d->imgs->n, ng = d->groups->n, nrows;
+	uint32_t *rows;
 	struct strbuf sb = STRBUF_INIT;
 	char *js;
 	int ret;
@@ -251,9 +277,10 @@ static int write_data(struct ks_site *s, const struct ks_site_doc *d, uint32_t k
 		const char *label = d->imgs->v[i].ident.name;
 
 		json_object_set_new(o, "name", json_string(d->imgs->v[i].ident.name));
-		for (size_t gi = 0; gi < ng; gi++)
+		/* the label of the first group that has the image ("7.2", "cloud-amd64") */
+		for (size_t gi = ng; gi-- > 0;)
 			for (size_t k = 0; k < d->groups->v[gi].n; k++)
-				if (d->groups->v[gi].m[k].img == i && gi == 0)
+				if (d->groups->v[gi].m[k].img == i)
 					label = d->groups->v[gi].m[k].label;
 		json_object_set_new(o, "label", json_string(label));
 		json_array_append_new(imgs, o);
@@ -269,9 +296,10 @@ static int write_data(struct ks_site *s, const struct ks_site_doc *d, uint32_t k
 		json_object_set_new(o, "members", m);
 		json_array_append_new(groups, o);
 	}
-	for (size_t it = 0; it < d->items->n; it++) {
-		if (d->items->kind[it] != kind || !d->present[it])
-			continue;
+	rows = kind_items(d, kind, &nrows);
+	for (size_t j = 0; j < nrows; j++) {
+		size_t it = rows[j];
+
 		sb_add(&sb, ks_item_table_name(d->items, it));
 		sb_addc(&sb, '\t');
 		for (size_t i = 0; i < ni; i++)
@@ -281,6 +309,7 @@ static int write_data(struct ks_site *s, const struct ks_site_doc *d, uint32_t k
 			sb_addc(&sb, d->group_changed[it * ng + gi] ? '1' : '0');
 		sb_addc(&sb, '\n');
 	}
+	free(rows);
 	json_object_set_new(root, "kind", json_string(d->items->kinds[kind]));
 	json_object_set_new(root, "images", imgs);
 	json_object_set_new(root, "groups", groups);

@@ -41,6 +41,10 @@ npages=$(grep -Eo '\(([0-9]+) item pages\)' "$T/out" | grep -Eo '[0-9]+')
 nitems=$(sqlite3 "$KSURF_DB" "SELECT count(DISTINCT item_id) FROM image_item")
 [ "$npages" = "$nitems" ] || fail "$npages item pages for $nitems items"
 [ "$(cd "$T/site" && find . -mindepth 2 -name '*.html' | wc -l)" = "$nitems" ] || fail "page files != items"
+sed 's/^ksurf_data(//; s/);$//' "$T/site/data/struct.js" | jq -r '.rows' | cut -f1 | sed '/^$/d' >"$T/rows"
+LC_ALL=C sort -c "$T/rows" || fail "data/struct.js: rows not sorted by name"
+[ "$(wc -l <"$T/rows")" = "$(sqlite3 "$KSURF_DB" "SELECT count(*) FROM item WHERE kind = 'struct'")" ] ||
+	fail "data/struct.js: not one row per struct"
 pass "site: $npages item pages, one per item, and the indexes"
 
 # 2. An item page is the page `ksurf show --format html` writes, inside the site's shell,
