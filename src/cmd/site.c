@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <stdio_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,32 +159,27 @@ static void render(void *arg, size_t bi)
 			     .defs = x->defs, .dups = x->dups, .where = x->where, .others = x->others,
 			     .link = link_type, .link_ctx = r, .fragment = 1, .sum = &sum};
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	char *buf = NULL;
-	size_t len = 0;
+	struct ks_site_page sp;
 	FILE *out;
 	int ret;
 
 	if (r->ret)
 		return;
-	out = open_memstream(&buf, &len);
-	if (!out)
-		abort();
-	__fsetlocking(out, FSETLOCKING_BYCALLER); /* this thread's own stream */
+	out = ks_site_page_open(&sp);
 	sb_init(&path);
 	sb_init(&title);
 	sb_addf(&title, "%s %s", kind, name);
 	ks_site_head(out, &r->doc, title.buf, 1, kind);
 	ret = ks_report_page(out, &pg, KS_FMT_HTML, NULL);
 	ks_site_foot(out, &r->doc);
-	if (fclose(out))
-		abort();
 	sb_addf(&path, "%s/", kind);
 	ks_site_file_name(&path, name);
-	if (!ret)
-		ret = ks_site_put(r->site, path.buf, buf, len);
+	if (ret) /* the page is dropped: its error is the run's */
+		ks_site_page_put(r->site, &sp, NULL);
+	else
+		ret = ks_site_page_put(r->site, &sp, path.buf);
 	if (ret)
 		fail(r, ret);
-	free(buf);
 	sb_release(&path);
 	sb_release(&title);
 }

@@ -86,6 +86,16 @@ void ks_site_head(FILE *out, const struct ks_site_doc *d, const char *title, int
 		  const char *kind);
 void ks_site_foot(FILE *out, const struct ks_site_doc *d);
 
+/* A page made in memory (its stream is the calling thread's alone), then handed to the
+ * writer under its path (NULL: dropped), freed either way. */
+struct ks_site_page {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+FILE *ks_site_page_open(struct ks_site_page *p);
+int ks_site_page_put(struct ks_site *s, struct ks_site_page *p, const char *path);
+
 /* index.html, KIND.html with data/KIND.js, search.js and the assets. */
 int ks_site_write_indexes(struct ks_site *s, const struct ks_site_doc *d);
 /* programs.html, when there are saved check results. */

@@ -159,16 +159,12 @@ static void object_grids(FILE *out, const struct ks_site_doc *d, json_t *res, co
 
 int ks_site_write_checks(struct ks_site *s, const struct ks_site_doc *d)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	struct ks_site_page pg;
 	FILE *out;
-	int ret;
 
 	if (!d->nchecks)
 		return 0;
-	out = open_memstream(&buf, &len);
-	if (!out)
-		abort();
+	out = ks_site_page_open(&pg);
 	ks_site_head(out, d, "Programs", 0, NULL);
 	fputs("<h1>Programs</h1>\n<p>The eBPF objects checked with <code>ksurf check --save</code>: "
 	      "each program against each kernel image (✓ ok, i relocated or otherwise noted, ! "
@@ -178,9 +174,5 @@ int ks_site_write_checks(struct ks_site *s, const struct ks_site_doc *d)
 	for (size_t k = 0; k < d->nchecks; k++)
 		object_grids(out, d, d->checks[k], d->check_times[k]);
 	ks_site_foot(out, d);
-	if (fclose(out))
-		abort();
-	ret = ks_site_put(s, "programs.html", buf, len);
-	free(buf);
-	return ret;
+	return ks_site_page_put(s, &pg, "programs.html");
 }

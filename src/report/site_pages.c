@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The site's shared pages: the shell, home (search), each kind's index and its data. */
 #include <jansson.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,29 +78,23 @@ void ks_site_foot(FILE *out, const struct ks_site_doc *d)
 	fputs(".</footer>\n</main>\n</body></html>\n", out);
 }
 
-/* A page made in memory, then handed to the writer. */
-struct page {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *page_open(struct page *p)
+FILE *ks_site_page_open(struct ks_site_page *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->f = open_memstream(&p->buf, &p->len);
 	if (!p->f)
 		abort();
+	__fsetlocking(p->f, FSETLOCKING_BYCALLER); /* one thread writes it */
 	return p->f;
 }
 
-static int page_put(struct ks_site *s, struct page *p, const char *path)
+int ks_site_page_put(struct ks_site *s, struct ks_site_page *p, const char *path)
 {
 	int ret;
 
 	if (fclose(p->f))
 		abort();
-	ret = ks_site_put(s, path, p->buf, p->len);
+	ret = path ? ks_site_put(s, path, p->buf, p->len) : 0;
 	free(p->buf);
 	return ret;
 }
@@ -189,8 +184,8 @@ static void groups_list(FILE *out, const struct ks_site_doc *d)
 
 static int write_home(struct ks_site *s, const struct ks_site_doc *d)
 {
-	struct page p;
-	FILE *out = page_open(&p);
+	struct ks_site_page p;
+	FILE *out = ks_site_page_open(&p);
 
 	ks_site_head(out, d, "Dependency surface", 0, NULL);
 	fputs("<h1>Dependency surface</h1>\n<p>Every item eBPF programs depend on, in each kernel "
@@ -222,7 +217,7 @@ static int write_home(struct ks_site *s, const struct ks_site_doc *d)
 	images_table(out, d);
 	fputs("<script src=\"search.js\"></script>\n", out);
 	ks_site_foot(out, d);
-	return page_put(s, &p, "index.html");
+	return ks_site_page_put(s, &p, "index.html");
 }
 
 static int write_search(struct ks_site *s, const struct ks_site_doc *d)
@@ -335,8 +330,8 @@ static int write_kind_index(struct ks_site *s, const struct ks_site_doc *d, uint
 {
 	const char *name = d->items->kinds[kind];
 	struct strbuf path = STRBUF_INIT;
-	struct page p;
-	FILE *out = page_open(&p);
+	struct ks_site_page p;
+	FILE *out = ks_site_page_open(&p);
 	int ret;
 
 	sb_init(&path);
@@ -367,7 +362,7 @@ static int write_kind_index(struct ks_site *s, const struct ks_site_doc *d, uint
 	fputs(".js\"></script>\n", out);
 	ks_site_foot(out, d);
 	sb_addf(&path, "%s.html", name);
-	ret = page_put(s, &p, path.buf);
+	ret = ks_site_page_put(s, &p, path.buf);
 	sb_release(&path);
 	return ret;
 }

@@ -201,13 +201,9 @@ static void func_plot(FILE *out, const struct ks_site_doc *d)
 
 int ks_site_write_summary(struct ks_site *s, const struct ks_site_doc *d)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	int ret;
+	struct ks_site_page pg;
+	FILE *out = ks_site_page_open(&pg);
 
-	if (!out)
-		abort();
 	ks_site_head(out, d, "Summary", 0, NULL);
 	fputs("<h1>Summary</h1>\n<p>For each group, per pair: the items of each kind in the old and "
 	      "the new image, added, removed and changed, and the changed items per change type "
@@ -253,9 +249,5 @@ int ks_site_write_summary(struct ks_site *s, const struct ks_site_doc *d)
 		fputs("<p class=\"note\">No group has two images: nothing to compare.</p>\n", out);
 	func_plot(out, d);
 	ks_site_foot(out, d);
-	if (fclose(out))
-		abort();
-	ret = ks_site_put(s, "summary.html", buf, len);
-	free(buf);
-	return ret;
+	return ks_site_page_put(s, &pg, "summary.html");
 }
